@@ -1,0 +1,291 @@
+//! Tables in: bytes (CSV, TSV, JSON, NDJSON, Parquet, Arrow IPC file/stream) and rows.
+//!
+//! Owns format sniffing, reader options and the mapping of reader failures to
+//! [`ErrorCode::BadFile`] / [`ErrorCode::UnsupportedFormat`] / [`ErrorCode::EmptyInput`].
+//! Reads with `polars-io` directly (never polars' `csv`/`parquet` features, which pull the
+//! streaming engine into wasm). Must never panic on user bytes, and never touches the engine.
+
+mod sniff;
+
+use std::io::Cursor;
+use std::num::NonZeroUsize;
+
+use polars::prelude::*;
+use polars_io::csv::read::{CsvParseOptions, CsvReadOptions, NullValues};
+use polars_io::ipc::{IpcReader, IpcStreamReader};
+use polars_io::json::{JsonFormat, JsonReader};
+use polars_io::parquet::read::ParquetReader;
+use polars_io::SerReader;
+use serde::Deserialize;
+
+use crate::error::{short_detail, Error, ErrorCode, Result};
+
+pub use sniff::sniff;
+
+/// The formats insightflow reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Csv,
+    Tsv,
+    Json,
+    Ndjson,
+    Parquet,
+    /// Arrow IPC file (`ARROW1` magic, a.k.a. Feather v2).
+    Arrow,
+    /// Arrow IPC stream.
+    ArrowStream,
+}
+
+impl Format {
+    pub fn parse(name: &str) -> Result<Format> {
+        let f = match name.trim().to_ascii_lowercase().as_str() {
+            "csv" | "text/csv" => Format::Csv,
+            "tsv" | "tab" | "text/tab-separated-values" => Format::Tsv,
+            "json" | "application/json" => Format::Json,
+            "ndjson" | "jsonl" | "jsonlines" | "application/x-ndjson" => Format::Ndjson,
+            "parquet" | "pq" => Format::Parquet,
+            "arrow" | "ipc" | "feather" | "arrow-file" | "application/vnd.apache.arrow.file" => Format::Arrow,
+            "arrow-stream" | "arrows" | "ipc-stream" | "arrowstream" | "application/vnd.apache.arrow.stream" => {
+                Format::ArrowStream
+            }
+            other => {
+                return Err(Error::new(
+                    ErrorCode::UnsupportedFormat,
+                    format!("'{other}' is not a file format insightflow can read."),
+                    "Use one of: csv, tsv, json, ndjson, parquet, arrow, arrow-stream (or leave the format out to detect it).",
+                ))
+            }
+        };
+        Ok(f)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "CSV",
+            Format::Tsv => "TSV",
+            Format::Json => "JSON",
+            Format::Ndjson => "NDJSON",
+            Format::Parquet => "Parquet",
+            Format::Arrow => "Arrow IPC file",
+            Format::ArrowStream => "Arrow IPC stream",
+        }
+    }
+}
+
+/// Options for reading a table from bytes. All optional; the defaults suit most files.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ReadOptions {
+    /// The format; sniffed from the bytes when absent.
+    pub format: Option<String>,
+    /// CSV delimiter (one ASCII character); sniffed when absent.
+    pub delimiter: Option<String>,
+    /// Whether the first CSV line holds the column names (default true).
+    pub header: Option<bool>,
+    /// Strings read as null in CSV (default: empty, NA, N/A, null, NULL, None, nan is kept as NaN).
+    pub null_values: Option<Vec<String>>,
+    /// CSV quote character (default `"`).
+    pub quote: Option<String>,
+    /// Parse date/datetime-looking text columns into dates (default true).
+    pub parse_dates: Option<bool>,
+    /// Rows used to infer CSV/JSON column types (default 10,000).
+    pub infer_rows: Option<usize>,
+}
+
+const DEFAULT_NULLS: [&str; 6] = ["", "NA", "N/A", "null", "NULL", "None"];
+const DEFAULT_INFER_ROWS: usize = 10_000;
+
+/// Reads a table from bytes. The format comes from `opts.format`, else from [`sniff`].
+/// Returns the frame and the format actually used.
+pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format)> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::new(
+            ErrorCode::EmptyInput,
+            "The file is empty.",
+            "Choose a file that has data in it.",
+        ));
+    }
+    let format = match &opts.format {
+        Some(name) => Format::parse(name)?,
+        None => sniff(bytes)?,
+    };
+    let df = match format {
+        Format::Csv | Format::Tsv => read_csv(bytes, format, opts),
+        Format::Json => read_json(bytes, JsonFormat::Json, opts),
+        Format::Ndjson => read_json(bytes, JsonFormat::JsonLines, opts),
+        Format::Parquet => ParquetReader::new(Cursor::new(bytes)).finish(),
+        Format::Arrow => IpcReader::new(Cursor::new(bytes)).finish(),
+        Format::ArrowStream => IpcStreamReader::new(Cursor::new(bytes)).finish(),
+    }
+    .map_err(|e| bad_file(format, &e))?;
+    let df = if opts.parse_dates.unwrap_or(true) && matches!(format, Format::Json | Format::Ndjson) {
+        infer_temporal_strings(df)
+    } else {
+        df
+    };
+    check_columns(&df, format)?;
+    Ok((df, format))
+}
+
+/// Reads rows given as a JSON array of objects (what `JSON.stringify(rows)` gives).
+pub fn read_rows_json(json: &[u8]) -> Result<DataFrame> {
+    let trimmed = trim_ascii(json);
+    if trimmed.is_empty() || trimmed == b"[]" {
+        return Err(Error::new(
+            ErrorCode::EmptyInput,
+            "No rows were given.",
+            "Pass an array with at least one object, e.g. [{\"city\": \"Oslo\", \"sales\": 10}].",
+        ));
+    }
+    if trimmed.first() != Some(&b'[') {
+        return Err(Error::invalid(
+            "Rows must be an array of objects.",
+            "Pass an array like [{\"city\": \"Oslo\", \"sales\": 10}].",
+        ));
+    }
+    let opts = ReadOptions::default();
+    let df = read_json(json, JsonFormat::Json, &opts).map_err(|e| {
+        Error::invalid(
+            "The rows could not be read as a table.",
+            format!("Each row should be an object with the same simple fields (numbers, text, booleans, dates). Detail: {}", short_detail(&e.to_string())),
+        )
+    })?;
+    let df = infer_temporal_strings(df);
+    check_columns(&df, Format::Json)?;
+    Ok(df)
+}
+
+fn trim_ascii(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !c.is_ascii_whitespace()).map_or(start, |p| p + 1);
+    b.get(start..end).unwrap_or(&[])
+}
+
+fn one_ascii_byte(s: &str, what: &str) -> Result<u8> {
+    match s.as_bytes() {
+        [b] if b.is_ascii() => Ok(*b),
+        _ if s == "\\t" => Ok(b'\t'),
+        _ => Err(Error::invalid(
+            format!("The {what} must be a single character, got '{s}'."),
+            format!("Pass one character such as ',' or ';' or '\\t' as the {what}."),
+        )),
+    }
+}
+
+fn read_csv(bytes: &[u8], format: Format, opts: &ReadOptions) -> PolarsResult<DataFrame> {
+    let sep = match (&opts.delimiter, format) {
+        (Some(d), _) => one_ascii_byte(d, "delimiter").map_err(|e| polars_err!(ComputeError: "{}", e.message))?,
+        (None, Format::Tsv) => b'\t',
+        (None, _) => sniff::csv_delimiter(bytes),
+    };
+    let quote = match &opts.quote {
+        Some(q) if q.is_empty() => None,
+        Some(q) => Some(one_ascii_byte(q, "quote").map_err(|e| polars_err!(ComputeError: "{}", e.message))?),
+        None => Some(b'"'),
+    };
+    let nulls: Vec<PlSmallStr> = match &opts.null_values {
+        Some(v) => v.iter().map(|s| PlSmallStr::from(s.as_str())).collect(),
+        None => DEFAULT_NULLS.iter().map(|s| PlSmallStr::from(*s)).collect(),
+    };
+    let parse = CsvParseOptions::default()
+        .with_separator(sep)
+        .with_quote_char(quote)
+        .with_null_values(Some(NullValues::AllColumns(nulls)))
+        .with_missing_is_null(true)
+        .with_truncate_ragged_lines(true)
+        .with_try_parse_dates(opts.parse_dates.unwrap_or(true));
+    CsvReadOptions::default()
+        .with_has_header(opts.header.unwrap_or(true))
+        .with_infer_schema_length(Some(opts.infer_rows.unwrap_or(DEFAULT_INFER_ROWS)))
+        .with_parse_options(parse)
+        .into_reader_with_file_handle(Cursor::new(bytes))
+        .finish()
+}
+
+fn read_json(bytes: &[u8], fmt: JsonFormat, opts: &ReadOptions) -> PolarsResult<DataFrame> {
+    let rows = NonZeroUsize::new(opts.infer_rows.unwrap_or(DEFAULT_INFER_ROWS).max(1));
+    let mut reader = JsonReader::new(Cursor::new(bytes)).with_json_format(fmt);
+    if let Some(n) = rows {
+        reader = reader.infer_schema_len(Some(n));
+    }
+    reader.finish()
+}
+
+/// Turns text columns whose every value is an ISO date (or datetime) into Date (Datetime).
+/// Columns that do not parse completely stay text: nothing is silently nulled.
+fn infer_temporal_strings(df: DataFrame) -> DataFrame {
+    let candidates: Vec<(PlSmallStr, bool)> = df
+        .get_columns()
+        .iter()
+        .filter(|c| c.dtype() == &DataType::String)
+        .filter_map(|c| {
+            let ca = c.as_materialized_series().str().ok()?;
+            let first = ca.iter().flatten().next()?;
+            let b = first.as_bytes();
+            let looks_like_date = b.len() >= 10
+                && b.iter().take(4).all(u8::is_ascii_digit)
+                && b.get(4) == Some(&b'-')
+                && b.get(7) == Some(&b'-');
+            looks_like_date.then(|| (c.name().clone(), b.len() > 10))
+        })
+        .collect();
+    let mut out = df;
+    for (name, has_time) in candidates {
+        // Inferred first; then the ISO forms inference misses (JS `Date.toJSON()` ends in 'Z').
+        // Instants with 'Z' are kept as naive UTC datetimes.
+        let formats: &[Option<&str>] = if has_time {
+            &[None, Some("%Y-%m-%dT%H:%M:%S%.fZ"), Some("%Y-%m-%dT%H:%M:%SZ"), Some("%Y-%m-%d %H:%M:%S%.f")]
+        } else {
+            &[None, Some("%Y-%m-%d")]
+        };
+        for format in formats {
+            let opts = StrptimeOptions { format: format.map(PlSmallStr::from), strict: true, exact: true, cache: true };
+            let expr = if has_time {
+                col(name.clone()).str().to_datetime(Some(TimeUnit::Milliseconds), None, opts, lit("raise"))
+            } else {
+                col(name.clone()).str().to_date(opts)
+            };
+            // Keep the column as text when any value fails to parse.
+            if let Ok(parsed) = out.clone().lazy().with_column(expr).collect() {
+                let before = out.column(&name).map(|c| c.null_count()).unwrap_or(0);
+                let after = parsed.column(&name).map(|c| c.null_count()).unwrap_or(usize::MAX);
+                if before == after {
+                    out = parsed;
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn check_columns(df: &DataFrame, format: Format) -> Result<()> {
+    if df.width() == 0 {
+        return Err(Error::new(
+            ErrorCode::BadFile,
+            format!("No columns were found in this {} data.", format.name()),
+            "Check that the file has a header row or named fields.",
+        ));
+    }
+    Ok(())
+}
+
+fn bad_file(format: Format, err: &PolarsError) -> Error {
+    let detail = short_detail(&err.to_string());
+    let hint = match format {
+        Format::Csv | Format::Tsv => "Check that it is a text file with one row per line and the same separator throughout, or pass {delimiter, header} options.",
+        Format::Json => "JSON must be an array of objects, e.g. [{\"a\": 1}, {\"a\": 2}]; for one object per line use format 'ndjson'.",
+        Format::Ndjson => "NDJSON must have one JSON object per line.",
+        Format::Parquet => "The Parquet file may be truncated or damaged; try exporting it again.",
+        Format::Arrow | Format::ArrowStream => "The Arrow file may be truncated or damaged; try exporting it again.",
+    };
+    Error::new(
+        ErrorCode::BadFile,
+        format!("This file could not be read as {}.", format.name()),
+        format!("{hint} (Reader said: {detail})"),
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,114 @@
+use super::*;
+
+fn read(bytes: &[u8]) -> Result<(DataFrame, Format)> {
+    read_bytes(bytes, &ReadOptions::default())
+}
+
+fn with_format(bytes: &[u8], f: &str) -> Result<(DataFrame, Format)> {
+    read_bytes(bytes, &ReadOptions { format: Some(f.into()), ..Default::default() })
+}
+
+#[test]
+fn csv_header_quotes_nulls_dates() {
+    let csv = b"id,name,when,amount\n1,\"Smith, J\",2021-03-04,10.5\n2,\"say \"\"hi\"\"\",2021-03-05,NA\n3,,2021-03-06,\n";
+    let (df, f) = read(csv).unwrap();
+    assert_eq!(f, Format::Csv);
+    assert_eq!(df.shape(), (3, 4));
+    assert_eq!(df.column("when").unwrap().dtype(), &DataType::Date);
+    assert_eq!(df.column("amount").unwrap().null_count(), 2);
+    let names = df.column("name").unwrap().str().unwrap().clone();
+    assert_eq!(names.get(0), Some("Smith, J"));
+    assert_eq!(names.get(1), Some("say \"hi\""));
+    assert_eq!(names.get(2), None);
+}
+
+#[test]
+fn delimiters_are_sniffed() {
+    let (df, f) = read(b"a;b;c\n1;2;3\n4;5;6\n").unwrap();
+    assert_eq!((f, df.width()), (Format::Csv, 3));
+    let (df, f) = read(b"a\tb\n1\tx\n2\ty\n").unwrap();
+    assert_eq!((f, df.width()), (Format::Tsv, 2));
+    let (df, _) = read(b"a|b\n1|x\n").unwrap();
+    assert_eq!(df.width(), 2);
+    // commas inside quotes do not fool the sniffer
+    let (df, _) = read(b"a;b\n\"1,2,3\";x\n\"4,5\";y\n").unwrap();
+    assert_eq!(df.width(), 2);
+}
+
+#[test]
+fn explicit_options() {
+    let opts = ReadOptions { format: Some("csv".into()), delimiter: Some("|".into()), header: Some(false), ..Default::default() };
+    let (df, _) = read_bytes(b"1|x\n2|y\n", &opts).unwrap();
+    assert_eq!(df.shape(), (2, 2));
+    let bad = ReadOptions { delimiter: Some("ab".into()), format: Some("csv".into()), ..Default::default() };
+    assert_eq!(read_bytes(b"a\n1\n", &bad).unwrap_err().code, ErrorCode::BadFile);
+    assert_eq!(with_format(b"a\n1\n", "xlsx").unwrap_err().code, ErrorCode::UnsupportedFormat);
+}
+
+#[test]
+fn json_array_and_ndjson_with_dates() {
+    let json = br#"[{"city":"Oslo","n":1,"day":"2020-01-02"},{"city":"Rome","n":2.5,"day":"2020-02-03"}]"#;
+    let (df, f) = read(json).unwrap();
+    assert_eq!(f, Format::Json);
+    assert_eq!(df.shape(), (2, 3));
+    assert_eq!(df.column("day").unwrap().dtype(), &DataType::Date);
+    assert_eq!(df.column("n").unwrap().dtype(), &DataType::Float64);
+    let nd = b"{\"a\":1,\"t\":\"2020-01-02T03:04:05\"}\n{\"a\":2,\"t\":\"2020-01-02T03:04:06\"}\n";
+    let (df, f) = read(nd).unwrap();
+    assert_eq!(f, Format::Ndjson);
+    assert!(matches!(df.column("t").unwrap().dtype(), DataType::Datetime(_, _)));
+    // a text column that only starts like a date stays text
+    let (df, _) = read(br#"[{"d":"2020-01-02"},{"d":"not a date"}]"#).unwrap();
+    assert_eq!(df.column("d").unwrap().dtype(), &DataType::String);
+}
+
+#[test]
+fn parquet_and_arrow_roundtrip() {
+    use polars_io::ipc::{IpcStreamWriter, IpcWriter};
+    use polars_io::parquet::write::ParquetWriter;
+    use polars_io::SerWriter;
+    let mut df = df!("k" => ["a", "b", "c"], "v" => [1i64, 2, 3]).unwrap();
+    let mut pq = Vec::new();
+    ParquetWriter::new(&mut pq).finish(&mut df).unwrap();
+    let mut ipc = Vec::new();
+    IpcWriter::new(&mut ipc).finish(&mut df).unwrap();
+    let mut stream = Vec::new();
+    IpcStreamWriter::new(&mut stream).finish(&mut df).unwrap();
+    for (bytes, fmt) in [(&pq, Format::Parquet), (&ipc, Format::Arrow), (&stream, Format::ArrowStream)] {
+        let (got, f) = read(bytes).unwrap();
+        assert_eq!(f, fmt);
+        assert!(got.equals(&df), "{fmt:?}");
+    }
+    // truncated files are errors, not panics
+    for bytes in [&pq, &ipc, &stream] {
+        for cut in [bytes.len() / 2, bytes.len() - 3, 8] {
+            let err = read(&bytes[..cut]).unwrap_err();
+            assert_eq!(err.code, ErrorCode::BadFile, "cut {cut}: {err}");
+            assert!(!err.hint.is_empty());
+        }
+    }
+}
+
+#[test]
+fn bad_inputs_are_clear_errors() {
+    assert_eq!(read(b"").unwrap_err().code, ErrorCode::EmptyInput);
+    assert_eq!(read(b" \n\t ").unwrap_err().code, ErrorCode::EmptyInput);
+    assert_eq!(read(b"\x89PNG\r\n\x1a\n\0\0\0").unwrap_err().code, ErrorCode::UnsupportedFormat);
+    assert_eq!(read(b"PK\x03\x04zipzip").unwrap_err().code, ErrorCode::UnsupportedFormat);
+    let garbage: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    assert_eq!(read(&garbage).unwrap_err().code, ErrorCode::UnsupportedFormat);
+    assert_eq!(read(b"[{\"a\": 1}, {\"a\": ").unwrap_err().code, ErrorCode::BadFile);
+    assert_eq!(with_format(b"a,b\n1,2\n", "parquet").unwrap_err().code, ErrorCode::BadFile);
+    assert_eq!(with_format(b"a,b\n1,2\n", "arrow").unwrap_err().code, ErrorCode::BadFile);
+    assert_eq!(with_format(b"a,b\n1,2\n", "arrow-stream").unwrap_err().code, ErrorCode::BadFile);
+    assert_eq!(read_rows_json(b"[]").unwrap_err().code, ErrorCode::EmptyInput);
+    assert_eq!(read_rows_json(b"{\"a\":1}").unwrap_err().code, ErrorCode::InvalidArgument);
+}
+
+#[test]
+fn rows_json() {
+    let df = read_rows_json(br#"[{"a":1,"b":"x","d":"2021-05-06T07:08:09.000Z"},{"a":2,"b":null}]"#).unwrap();
+    assert_eq!(df.shape(), (2, 3));
+    assert_eq!(df.column("a").unwrap().dtype(), &DataType::Int64);
+    assert!(matches!(df.column("d").unwrap().dtype(), DataType::Datetime(_, _)), "{:?}", df.column("d").unwrap().dtype());
+}

@@ -1,0 +1,182 @@
+//! Native tests of the core runtime: registration, queries, value rules, errors.
+
+use insightflow::{ErrorCode, ReadOptions, Runtime, RuntimeOptions};
+use serde_json::{json, Value};
+
+const SALES: &str = "region,product,day,amount,units\n\
+North,Apples,2021-01-03,10.5,3\n\
+North,Pears,2021-01-04,4.0,1\n\
+South,Apples,2021-02-10,7.25,2\n\
+South,Apples,2021-02-11,,4\n\
+West,Plums,2021-03-01,12.0,6\n";
+
+fn rt_with_sales() -> Runtime {
+    let mut rt = Runtime::default();
+    let s = rt.register_bytes("sales", SALES.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(s.row_count, 5);
+    rt
+}
+
+fn rows(rt: &Runtime, sql: &str) -> Value {
+    let out = rt.query(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+    let v = serde_json::to_value(&out).unwrap();
+    assert_eq!(v["rowCount"].as_u64().unwrap() as usize, v["rows"].as_array().unwrap().len());
+    assert!(v["elapsedMs"].as_f64().unwrap() >= 0.0);
+    v["rows"].clone()
+}
+
+#[test]
+fn schema_types_and_nullability() {
+    let rt = rt_with_sales();
+    let s = serde_json::to_value(rt.schema("sales").unwrap()).unwrap();
+    assert_eq!(
+        s,
+        json!({"name": "sales", "rowCount": 5, "columns": [
+            {"name": "region", "type": "string", "nullable": false},
+            {"name": "product", "type": "string", "nullable": false},
+            {"name": "day", "type": "date", "nullable": false},
+            {"name": "amount", "type": "number", "nullable": true},
+            {"name": "units", "type": "integer", "nullable": false},
+        ]})
+    );
+    assert_eq!(rt.tables(), vec!["sales".to_string()]);
+}
+
+#[test]
+fn group_by_with_several_aggregates() {
+    let rt = rt_with_sales();
+    let got = rows(&rt, "SELECT region, SUM(amount) AS total, COUNT(*) AS n, MAX(day) AS last FROM sales GROUP BY region ORDER BY region");
+    assert_eq!(
+        got,
+        json!([
+            {"region": "North", "total": 14.5, "n": 2, "last": "2021-01-04"},
+            {"region": "South", "total": 7.25, "n": 2, "last": "2021-02-11"},
+            {"region": "West", "total": 12.0, "n": 1, "last": "2021-03-01"},
+        ])
+    );
+}
+
+#[test]
+fn joins_ctes_unions_windows() {
+    let mut rt = rt_with_sales();
+    rt.register_rows_json("targets", br#"[{"region":"North","target":10},{"region":"South","target":20}]"#).unwrap();
+    let got = rows(
+        &rt,
+        "WITH t AS (SELECT region, SUM(units) AS u FROM sales GROUP BY region) \
+         SELECT t.region, t.u, g.target FROM t JOIN targets g ON t.region = g.region ORDER BY t.region",
+    );
+    assert_eq!(got, json!([{"region": "North", "u": 4, "target": 10}, {"region": "South", "u": 6, "target": 20}]));
+    let got = rows(&rt, "SELECT region FROM targets UNION ALL SELECT 'East' AS region ORDER BY region");
+    assert_eq!(got.as_array().unwrap().len(), 3);
+    let got = rows(&rt, "SELECT product, units, SUM(units) OVER (PARTITION BY product) AS pu FROM sales ORDER BY units");
+    assert_eq!(got[0], json!({"product": "Pears", "units": 1, "pu": 1}));
+    assert_eq!(got[1], json!({"product": "Apples", "units": 2, "pu": 9}));
+}
+
+#[test]
+fn table_names_are_case_insensitive_when_unambiguous() {
+    let rt = rt_with_sales();
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM SALES"), json!([{"n": 5}]));
+}
+
+#[test]
+fn big_integers_are_exact_strings() {
+    let mut rt = Runtime::default();
+    rt.register_bytes("b", b"id,v\n1,9007199254740993\n2,-9007199254740993\n3,42\n", &ReadOptions::default()).unwrap();
+    let got = rows(&rt, "SELECT v FROM b ORDER BY id");
+    assert_eq!(got, json!([{"v": "9007199254740993"}, {"v": "-9007199254740993"}, {"v": 42}]));
+}
+
+#[test]
+fn datetimes_and_times_are_iso() {
+    let mut rt = Runtime::default();
+    rt.register_rows_json("e", br#"[{"at":"2021-05-06T07:08:09.250","d":"2021-05-06"}]"#).unwrap();
+    let got = rows(&rt, "SELECT at, d, CAST(at AS TIME) AS t FROM e");
+    assert_eq!(got, json!([{"at": "2021-05-06T07:08:09.250", "d": "2021-05-06", "t": "07:08:09.250"}]));
+}
+
+#[test]
+fn reregistering_replaces_and_drop_removes() {
+    let mut rt = rt_with_sales();
+    rt.register_bytes("sales", b"x\n1\n2\n", &ReadOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT SUM(x) AS s FROM sales"), json!([{"s": 3}]));
+    assert!(rt.drop_table("sales"));
+    assert!(!rt.drop_table("sales"));
+    assert_eq!(rt.query("SELECT * FROM sales").unwrap_err().code, ErrorCode::UnknownTable);
+}
+
+#[test]
+fn unknown_names_suggest_the_closest() {
+    let rt = rt_with_sales();
+    let e = rt.query("SELECT * FROM sale").unwrap_err();
+    assert_eq!(e.code, ErrorCode::UnknownTable);
+    assert!(e.hint.contains("Did you mean 'sales'"), "{e}");
+    let e = rt.query("SELECT amonut FROM sales").unwrap_err();
+    assert_eq!(e.code, ErrorCode::UnknownColumn, "{e}");
+    assert!(e.message.contains("amonut"), "{e}");
+    assert!(e.hint.contains("Did you mean 'amount'"), "{e}");
+}
+
+#[test]
+fn guard_runs_before_the_engine() {
+    let rt = rt_with_sales();
+    for sql in ["DROP TABLE sales", "SELECT 1; SELECT 2", "SELECT * FROM read_csv('sales.csv')", "DELETE FROM sales"] {
+        assert_eq!(rt.query(sql).unwrap_err().code, ErrorCode::SqlForbidden, "{sql}");
+    }
+    assert_eq!(rt.tables(), vec!["sales".to_string()]);
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM sales"), json!([{"n": 5}]));
+}
+
+#[test]
+fn bad_table_names_are_refused() {
+    let mut rt = Runtime::default();
+    for name in ["", "1abc", "a-b", "a b", "select", "from", &"x".repeat(65), "ünï"] {
+        let e = rt.register_bytes(name, b"a\n1\n", &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::InvalidArgument, "{name}");
+    }
+    rt.register_bytes("_ok_2", b"a\n1\n", &ReadOptions::default()).unwrap();
+}
+
+#[test]
+fn input_size_limit() {
+    let mut rt = Runtime::new(RuntimeOptions { max_input_bytes: 10 });
+    let e = rt.register_bytes("t", b"a,b\n1,2\n3,4\n", &ReadOptions::default()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::TooLarge);
+    rt.register_bytes("t", b"a\n1\n", &ReadOptions::default()).unwrap();
+}
+
+#[test]
+fn arrow_output_reads_back() {
+    use polars_io::ipc::IpcStreamReader;
+    use polars_io::SerReader;
+    let rt = rt_with_sales();
+    let bytes = rt.query_arrow("SELECT region, amount, day FROM sales ORDER BY day").unwrap();
+    let df = IpcStreamReader::new(std::io::Cursor::new(bytes)).finish().unwrap();
+    assert_eq!(df.shape(), (5, 3));
+    assert_eq!(df.column("region").unwrap().str().unwrap().get(4), Some("West"));
+}
+
+#[test]
+fn query_errors_are_plain_language() {
+    let rt = rt_with_sales();
+    let e = rt.query("SELECT region, region FROM sales").unwrap_err();
+    assert_eq!(e.code, ErrorCode::QueryFailed, "{e}");
+    let e = rt.query("SELEC region FROM sales").unwrap_err();
+    assert_eq!(e.code, ErrorCode::SqlSyntax);
+    for e in [rt.query("SELECT region + 1 FROM sales"), rt.query("SELECT nosuchfn(region) FROM sales")] {
+        let e = e.unwrap_err();
+        assert!(matches!(e.code, ErrorCode::QueryFailed | ErrorCode::SqlUnsupported), "{e}");
+        assert!(!e.message.contains("FAILED HERE"), "{e}");
+    }
+}
+
+#[test]
+fn multi_chunk_results_do_not_panic() {
+    // UNION ALL without ORDER BY yields a multi-chunk frame; converting it once panicked
+    // (Series::iter asserts one chunk), which aborts a wasm instance.
+    let rt = rt_with_sales();
+    let got = rows(&rt, "SELECT region FROM sales UNION ALL SELECT region FROM sales");
+    assert_eq!(got.as_array().unwrap().len(), 10);
+    let arrow = rt.query_arrow("SELECT region FROM sales UNION ALL SELECT region FROM sales").unwrap();
+    assert!(arrow.len() > 100);
+}
