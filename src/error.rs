@@ -133,9 +133,10 @@ pub(crate) fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a s
         .into_iter()
         .map(|c| {
             let cl = c.to_lowercase();
+            let shorter = cl.chars().count().min(lower.chars().count());
             let d = if cl == lower {
                 0
-            } else if cl.contains(&lower) || lower.contains(&cl) {
+            } else if shorter >= 3 && (cl.contains(&lower) || lower.contains(&cl)) {
                 1
             } else {
                 edit_distance(&lower, &cl) + 1
@@ -179,6 +180,9 @@ mod tests {
         let c = closest("Horsepwer", ["Horsepower", "Name", "Miles_per_Gallon"], 3);
         assert_eq!(c, vec!["Horsepower".to_string()]);
         assert!(closest("zzzzzz", ["Name", "Year"], 3).is_empty());
+        // a one-letter name inside the typo is not a good match
+        assert_eq!(closest("weathr", ["t", "weather"], 3), vec!["weather".to_string()]);
+        assert_eq!(closest("sale", ["sales", "s"], 3), vec!["sales".to_string()]);
     }
 
     #[test]

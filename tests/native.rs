@@ -1,4 +1,5 @@
 //! Native tests of the core runtime: registration, queries, value rules, errors.
+#![cfg(not(target_arch = "wasm32"))]
 
 use insightflow::{ErrorCode, ReadOptions, Runtime, RuntimeOptions};
 use serde_json::{json, Value};

@@ -123,6 +123,24 @@ async fn arrow_out_has_all_rows() {
 }
 
 #[wasm_bindgen_test]
+async fn arrow_out_of_filtered_strings() {
+    // Regression: filtered/sorted/grouped string columns panicked in the LargeUtf8 cast on
+    // wasm32 (polars-arrow stored u32::MAX as a known byte length; see vendor/README.md).
+    let mut rt = Runtime::new(None).unwrap();
+    ok(rt.register_table("w".into(), WEATHER_CSV, None)).await;
+    for sql in [
+        "SELECT date, weather FROM w WHERE weather IN ('snow', 'drizzle') ORDER BY date",
+        "SELECT weather, COUNT(*) AS n FROM w GROUP BY weather ORDER BY weather",
+        "SELECT weather FROM w LIMIT 3",
+    ] {
+        let bytes: js_sys::Uint8Array = ok(rt.query_arrow(sql.into())).await.unchecked_into();
+        assert!(bytes.length() > 100, "{sql}");
+    }
+    let res = ok(rt.query("SELECT COUNT(*) AS n FROM w".into())).await;
+    assert_eq!(num(&get(&rows_of(&res, 0), "n")), 1461.0);
+}
+
+#[wasm_bindgen_test]
 async fn bad_files_and_sql_are_errors_and_the_instance_survives() {
     let mut rt = Runtime::new(None).unwrap();
     ok(rt.register_table("cars".into(), CARS, None)).await;

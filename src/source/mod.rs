@@ -60,6 +60,19 @@ impl Format {
         Ok(f)
     }
 
+    /// The name to pass as the `format` option.
+    pub fn option_name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Tsv => "tsv",
+            Format::Json => "json",
+            Format::Ndjson => "ndjson",
+            Format::Parquet => "parquet",
+            Format::Arrow => "arrow",
+            Format::ArrowStream => "arrow-stream",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Csv => "CSV",
@@ -118,7 +131,7 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format
         Format::Arrow => IpcReader::new(Cursor::new(bytes)).finish(),
         Format::ArrowStream => IpcStreamReader::new(Cursor::new(bytes)).finish(),
     }
-    .map_err(|e| bad_file(format, &e))?;
+    .map_err(|e| bad_file(format, &e, bytes))?;
     let df = if opts.parse_dates.unwrap_or(true) && matches!(format, Format::Json | Format::Ndjson) {
         infer_temporal_strings(df)
     } else {
@@ -271,8 +284,18 @@ fn check_columns(df: &DataFrame, format: Format) -> Result<()> {
     Ok(())
 }
 
-fn bad_file(format: Format, err: &PolarsError) -> Error {
+fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
     let detail = short_detail(&err.to_string());
+    // The bytes may be fine but declared as the wrong format: say which one they look like.
+    if let Ok(actual) = sniff(bytes) {
+        if actual != format && !matches!((format, actual), (Format::Csv, Format::Tsv) | (Format::Tsv, Format::Csv)) {
+            return Error::new(
+                ErrorCode::BadFile,
+                format!("This file could not be read as {}: it looks like {}.", format.name(), actual.name()),
+                format!("Leave the format out to detect it, or pass format '{}'.", actual.option_name()),
+            );
+        }
+    }
     let hint = match format {
         Format::Csv | Format::Tsv => "Check that it is a text file with one row per line and the same separator throughout, or pass {delimiter, header} options.",
         Format::Json => "JSON must be an array of objects, e.g. [{\"a\": 1}, {\"a\": 2}]; for one object per line use format 'ndjson'.",

@@ -79,6 +79,12 @@ fn parquet_and_arrow_roundtrip() {
         assert_eq!(f, fmt);
         assert!(got.equals(&df), "{fmt:?}");
     }
+    // the two Arrow layouts declared the wrong way round name the right one
+    let e = with_format(&stream, "arrow").unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadFile);
+    assert!(e.hint.contains("'arrow-stream'"), "{e}");
+    let e = with_format(&pq, "arrow").unwrap_err();
+    assert!(e.message.contains("looks like Parquet"), "{e}");
     // truncated files are errors, not panics
     for bytes in [&pq, &ipc, &stream] {
         for cut in [bytes.len() / 2, bytes.len() - 3, 8] {

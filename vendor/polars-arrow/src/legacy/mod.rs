@@ -1,0 +1,11 @@
+pub mod array;
+pub mod bit_util;
+pub mod conversion;
+pub mod error;
+pub mod index;
+pub mod is_valid;
+pub mod kernels;
+pub mod prelude;
+pub mod time_zone;
+pub mod trusted_len;
+pub mod utils;

@@ -1,0 +1,2 @@
+//! Misc utilities used in different places in the crate.
+pub mod macros;
