@@ -8,7 +8,7 @@ use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
-use crate::engine::{LocalEngine, TableSchema};
+use crate::engine::{Executed, LocalEngine, TableSchema};
 use crate::error::{Error, ErrorCode, Result};
 use crate::source::{self, ReadOptions};
 use crate::table::{self, RowTable};
@@ -102,6 +102,11 @@ impl Runtime {
 
     /// Guards and runs `sql`, returning the result frame.
     pub fn query_frame(&self, sql: &str) -> Result<DataFrame> {
+        self.execute(sql).map(|e| e.frame)
+    }
+
+    /// Guards and runs `sql`, returning the frame and the rewrites applied.
+    pub fn execute(&self, sql: &str) -> Result<Executed> {
         let checked = crate::sql::check(sql)?;
         self.engine.query(&checked)
     }

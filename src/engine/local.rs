@@ -10,7 +10,7 @@ use polars::sql::SQLContext;
 use serde::Serialize;
 
 use crate::error::{short_detail, suggestion_hint, Error, ErrorCode, Result};
-use crate::sql::CheckedQuery;
+use crate::sql::{CheckedQuery, Transformation};
 use crate::table::{columns_of, ColumnInfo};
 
 /// A table's schema as callers see it.
@@ -20,6 +20,13 @@ pub struct TableSchema {
     pub name: String,
     pub columns: Vec<ColumnInfo>,
     pub row_count: usize,
+}
+
+/// A query's result frame and the rewrites applied to the SQL before it ran.
+#[derive(Debug, Clone)]
+pub struct Executed {
+    pub frame: DataFrame,
+    pub transformations: Vec<Transformation>,
 }
 
 struct Table {
@@ -116,7 +123,7 @@ impl LocalEngine {
     }
 
     /// Runs a checked query over the registered tables.
-    pub fn query(&self, q: &CheckedQuery) -> Result<DataFrame> {
+    pub fn query(&self, q: &CheckedQuery) -> Result<Executed> {
         let mut ctx = SQLContext::new();
         let mut columns: Vec<String> = Vec::new();
         for name in &q.tables {
@@ -127,10 +134,13 @@ impl LocalEngine {
         }
         columns.sort();
         columns.dedup();
+        let transformations = Vec::new();
         let sql = q.statement.to_string();
-        ctx.execute(&sql)
+        let frame = ctx
+            .execute(&sql)
             .and_then(LazyFrame::collect)
-            .map_err(|e| map_polars_error(&e, &columns, &self.table_names()))
+            .map_err(|e| map_polars_error(&e, &columns, &self.table_names()))?;
+        Ok(Executed { frame, transformations })
     }
 }
 

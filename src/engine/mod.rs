@@ -4,4 +4,4 @@
 
 pub mod local;
 
-pub use local::{validate_table_name, LocalEngine, TableSchema};
+pub use local::{validate_table_name, Executed, LocalEngine, TableSchema};

@@ -4,4 +4,16 @@
 
 mod guard;
 
+use serde::Serialize;
+
 pub use guard::{check, CheckedQuery};
+
+/// One change made to a query before it ran (a rewrite for the engine's dialect, a limit
+/// added by the pipeline, ...): recorded in the result's metadata.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Transformation {
+    /// Stable rule name, e.g. `group_by_alias`.
+    pub rule: String,
+    /// What was changed and why, in plain words.
+    pub detail: String,
+}
