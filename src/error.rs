@@ -35,6 +35,14 @@ pub enum ErrorCode {
     TooLarge,
     /// The query was valid but failed while running (type mismatch, division by zero, ...).
     QueryFailed,
+    /// The caller may not use this source.
+    AccessDenied,
+    /// The request was cancelled through its AbortSignal.
+    Aborted,
+    /// The request ran past its `timeoutMs`.
+    Timeout,
+    /// The question could not be turned into a query.
+    QuestionUnsupported,
     /// A bug in insightflow: should never be seen.
     Internal,
 }
@@ -54,6 +62,10 @@ impl ErrorCode {
             ErrorCode::EmptyInput => "EMPTY_INPUT",
             ErrorCode::TooLarge => "TOO_LARGE",
             ErrorCode::QueryFailed => "QUERY_FAILED",
+            ErrorCode::AccessDenied => "ACCESS_DENIED",
+            ErrorCode::Aborted => "ABORTED",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::QuestionUnsupported => "QUESTION_UNSUPPORTED",
             ErrorCode::Internal => "INTERNAL",
         }
     }

@@ -4,8 +4,13 @@
 //! → [`table`] (JSON-safe rows, Arrow out). [`runtime::Runtime`] ties them together;
 //! `wasm` is the thin `#[wasm_bindgen]` facade over it and the only module that knows JS.
 
+pub mod audit;
+pub mod cache;
+pub mod chart;
 pub mod engine;
 pub mod error;
+pub mod insight;
+pub mod pipeline;
 pub mod runtime;
 pub mod source;
 pub mod sql;
@@ -15,5 +20,6 @@ pub mod table;
 pub mod wasm;
 
 pub use error::{Error, ErrorCode, Result};
-pub use runtime::{QueryOutput, Runtime, RuntimeOptions};
+pub use pipeline::{AnalyzeRequest, AnalyzeResult, Hooks, ProgressEvent};
+pub use runtime::{QueryOutput, RegisterOptions, Runtime, RuntimeOptions, Tenant};
 pub use source::{Format, ReadOptions};

@@ -1,29 +1,104 @@
 //! The core runtime: the object behind JS `Runtime`, in plain Rust.
 //!
-//! Ties ingest ([`crate::source`]), the guard ([`crate::sql`]) and the engine together and
-//! enforces limits at the boundary. The wasm facade wraps exactly this; native tests drive it
-//! directly.
+//! Ties ingest ([`crate::source`]), the guard ([`crate::sql`]), the engine, the caches, the
+//! audit log and tenancy together, and enforces limits at the boundary. All methods take
+//! `&self` (state sits in `RefCell`s borrowed briefly, never across an `.await`), so several
+//! `analyze` calls may interleave in one page. The wasm facade wraps exactly this; native
+//! tests drive it directly.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use polars::prelude::DataFrame;
 use serde::{Deserialize, Serialize};
 use web_time::Instant;
 
+use crate::audit::{AuditEntry, AuditLog, AuditQuery};
+use crate::cache::{CacheStats, Clock, SystemClock, TtlCache};
 use crate::engine::{Executed, LocalEngine, TableSchema};
 use crate::error::{Error, ErrorCode, Result};
+use crate::pipeline::flight::Flights;
+use crate::pipeline::Computed;
 use crate::source::{self, ReadOptions};
 use crate::table::{self, RowTable};
+
+/// Who is using this runtime. Every cache key is scoped by it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Tenant {
+    pub org: Option<String>,
+    pub project: Option<String>,
+    pub user: Option<String>,
+    /// Roles of the user, matched against a source's `allow.roles`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+}
+
+/// Who may use a source (`registerTable(..., {allow: {users, roles}})`). Empty lists allow all.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AccessList {
+    pub users: Vec<String>,
+    pub roles: Vec<String>,
+}
+
+impl AccessList {
+    fn allows(&self, tenant: &Tenant) -> bool {
+        if self.users.is_empty() && self.roles.is_empty() {
+            return true;
+        }
+        let by_user = tenant.user.as_ref().is_some_and(|u| self.users.contains(u));
+        let by_role = tenant.roles.iter().any(|r| self.roles.contains(r));
+        by_user || by_role
+    }
+}
+
+/// Options for registering a table: reader options plus an optional access list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RegisterOptions {
+    #[serde(flatten)]
+    pub read: ReadOptions,
+    pub allow: Option<AccessList>,
+}
 
 /// Options for a runtime (JS: `new Runtime(options)`).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct RuntimeOptions {
+    pub tenant: Tenant,
     /// Largest input (file bytes or rows JSON) accepted by one registration.
     pub max_input_bytes: usize,
+    /// Schema cache time-to-live (default 24 h).
+    pub schema_ttl_ms: f64,
+    /// Result cache time-to-live (default 30 min).
+    pub result_ttl_ms: f64,
+    /// Result cache size in entries (default 1000; 0 disables it).
+    pub result_cache_entries: usize,
+    /// Results larger than this are not cached (default 10 MB).
+    pub result_cache_max_bytes: usize,
+    /// Rows an analyze result carries at most unless the request says otherwise (default 10,000).
+    pub max_rows: usize,
+    /// Largest result an analyze call hands back, estimated in bytes (default 64 MB).
+    pub max_result_bytes: usize,
+    /// Audit ring size (default 1000).
+    pub audit_capacity: usize,
 }
 
 impl Default for RuntimeOptions {
     fn default() -> Self {
-        RuntimeOptions { max_input_bytes: 1 << 30 }
+        RuntimeOptions {
+            tenant: Tenant::default(),
+            max_input_bytes: 1 << 30,
+            schema_ttl_ms: 24.0 * 3600.0 * 1000.0,
+            result_ttl_ms: 30.0 * 60.0 * 1000.0,
+            result_cache_entries: 1000,
+            result_cache_max_bytes: 10 * 1000 * 1000,
+            max_rows: 10_000,
+            max_result_bytes: 64 * 1000 * 1000,
+            audit_capacity: 1000,
+        }
     }
 }
 
@@ -36,20 +111,89 @@ pub struct QueryOutput {
     pub elapsed_ms: f64,
 }
 
-/// Tables, options and the engine of one page's (or worker's) insightflow instance.
-#[derive(Default)]
-pub struct Runtime {
-    engine: LocalEngine,
-    options: RuntimeOptions,
+/// Result-cache key: tenant scope, the versions of the tables read, the SQL fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ResultKey {
+    pub tenant: Tenant,
+    /// (table, version) for every table the query reads, sorted.
+    pub sources: Vec<(String, u64)>,
+    pub fingerprint: String,
 }
 
-fn ms_since(start: Instant) -> f64 {
+/// `cacheStats()`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AllCacheStats {
+    pub schema: CacheStats,
+    pub result: CacheStats,
+}
+
+/// Tables, caches, audit log and options of one page's (or worker's) insightflow instance.
+pub struct Runtime {
+    pub(crate) options: RuntimeOptions,
+    pub(crate) clock: Rc<dyn Clock>,
+    pub(crate) engine: RefCell<LocalEngine>,
+    access: RefCell<HashMap<String, AccessList>>,
+    schema_cache: RefCell<TtlCache<(Tenant, String), Rc<TableSchema>>>,
+    pub(crate) result_cache: RefCell<TtlCache<ResultKey, Rc<Computed>>>,
+    pub(crate) flights: Flights,
+    audit: RefCell<AuditLog>,
+    /// How many times the engine actually ran a query (not served from a cache or a flight).
+    pub(crate) executions: Cell<u64>,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Runtime::new(RuntimeOptions::default())
+    }
+}
+
+pub(crate) fn ms_since(start: Instant) -> f64 {
     start.elapsed().as_secs_f64() * 1000.0
 }
 
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Self {
-        Runtime { engine: LocalEngine::new(), options }
+        Self::with_clock(options, Rc::new(SystemClock))
+    }
+
+    /// A runtime whose caches and audit log read time from `clock` (tests move it by hand).
+    pub fn with_clock(options: RuntimeOptions, clock: Rc<dyn Clock>) -> Self {
+        Runtime {
+            schema_cache: RefCell::new(TtlCache::new(4096, options.schema_ttl_ms, usize::MAX)),
+            result_cache: RefCell::new(TtlCache::new(options.result_cache_entries, options.result_ttl_ms, options.result_cache_max_bytes)),
+            audit: RefCell::new(AuditLog::new(options.audit_capacity)),
+            engine: RefCell::new(LocalEngine::new()),
+            access: RefCell::new(HashMap::new()),
+            flights: Flights::default(),
+            executions: Cell::new(0),
+            clock,
+            options,
+        }
+    }
+
+    pub fn tenant(&self) -> &Tenant {
+        &self.options.tenant
+    }
+
+    pub(crate) fn now_ms(&self) -> f64 {
+        self.clock.now_ms()
+    }
+
+    pub(crate) fn audit(&self, action: &'static str, source: &str, fingerprint: Option<String>, outcome: std::result::Result<Option<usize>, ErrorCode>, start: Instant) {
+        let (outcome, rows) = match outcome {
+            Ok(rows) => ("ok".to_string(), rows),
+            Err(code) => (code.as_str().to_string(), None),
+        };
+        self.audit.borrow_mut().push(AuditEntry {
+            time: self.now_ms(),
+            tenant: self.options.tenant.clone(),
+            action,
+            source: source.to_string(),
+            sql_fingerprint: fingerprint,
+            outcome,
+            rows,
+            elapsed_ms: ms_since(start),
+        });
     }
 
     fn check_size(&self, len: usize) -> Result<()> {
@@ -67,37 +211,139 @@ impl Runtime {
         Ok(())
     }
 
+    /// Checks that this runtime's user may use `table` (the registered name).
+    pub(crate) fn check_access(&self, table: &str) -> Result<()> {
+        let access = self.access.borrow();
+        match access.get(table) {
+            Some(list) if !list.allows(&self.options.tenant) => Err(Error::new(
+                ErrorCode::AccessDenied,
+                format!("You do not have access to '{table}'."),
+                "Ask the owner of this data to add you (or one of your roles) to its access list.",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    fn registered(&self, name: &str, df: Result<DataFrame>, allow: Option<AccessList>, start: Instant) -> Result<TableSchema> {
+        let result = df.and_then(|df| self.engine.borrow_mut().register(name, df));
+        match &result {
+            Ok(schema) => {
+                let mut access = self.access.borrow_mut();
+                match allow {
+                    Some(list) => access.insert(schema.name.clone(), list),
+                    None => access.remove(&schema.name),
+                };
+                drop(access);
+                self.invalidate_caches(&schema.name);
+            }
+            Err(_) => {}
+        }
+        self.audit("register", name, None, result.as_ref().map(|s| Some(s.row_count)).map_err(|e| e.code), start);
+        result
+    }
+
     /// Reads `bytes` (format from options or sniffed) and registers the table as `name`.
-    pub fn register_bytes(&mut self, name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<TableSchema> {
-        crate::engine::validate_table_name(name)?;
-        self.check_size(bytes.len())?;
-        let (df, _format) = source::read_bytes(bytes, opts)?;
-        self.engine.register(name, df)
+    pub fn register_bytes(&self, name: &str, bytes: &[u8], opts: &RegisterOptions) -> Result<TableSchema> {
+        let start = Instant::now();
+        let df = crate::engine::validate_table_name(name)
+            .and_then(|()| self.check_size(bytes.len()))
+            .and_then(|()| source::read_bytes(bytes, &opts.read).map(|(df, _)| df));
+        self.registered(name, df, opts.allow.clone(), start)
     }
 
     /// Registers rows given as a JSON array of objects.
-    pub fn register_rows_json(&mut self, name: &str, json: &[u8]) -> Result<TableSchema> {
-        crate::engine::validate_table_name(name)?;
-        self.check_size(json.len())?;
-        let df = source::read_rows_json(json)?;
-        self.engine.register(name, df)
+    pub fn register_rows_json(&self, name: &str, json: &[u8], allow: Option<AccessList>) -> Result<TableSchema> {
+        let start = Instant::now();
+        let df = crate::engine::validate_table_name(name)
+            .and_then(|()| self.check_size(json.len()))
+            .and_then(|()| source::read_rows_json(json));
+        self.registered(name, df, allow, start)
     }
 
-    /// Registers an already-built frame (native callers, tests, later pull-down of remote data).
-    pub fn register_frame(&mut self, name: &str, df: DataFrame) -> Result<TableSchema> {
-        self.engine.register(name, df)
+    /// Registers an already-built frame (native callers, tests, pull-down of remote data).
+    pub fn register_frame(&self, name: &str, df: DataFrame) -> Result<TableSchema> {
+        self.registered(name, Ok(df), None, Instant::now())
     }
 
     pub fn tables(&self) -> Vec<String> {
-        self.engine.table_names()
+        self.engine.borrow().table_names()
+    }
+
+    /// The schema of a table, from the schema cache when fresh. The bool says whether it was a hit.
+    pub fn schema_cached(&self, name: &str) -> Result<(Rc<TableSchema>, bool)> {
+        let resolved = self.engine.borrow().schema_name(name)?;
+        self.check_access(&resolved)?;
+        let key = (self.options.tenant.clone(), resolved.clone());
+        let now = self.now_ms();
+        if let Some(hit) = self.schema_cache.borrow_mut().get(&key, now) {
+            return Ok((hit, true));
+        }
+        let schema = Rc::new(self.engine.borrow().schema(&resolved)?);
+        self.schema_cache.borrow_mut().put(key, schema.clone(), 0, now);
+        Ok((schema, false))
     }
 
     pub fn schema(&self, name: &str) -> Result<TableSchema> {
-        self.engine.schema(name)
+        self.schema_cached(name).map(|(s, _)| (*s).clone())
     }
 
-    pub fn drop_table(&mut self, name: &str) -> bool {
-        self.engine.drop_table(name)
+    /// Drops cached schema and results of `table` (after re-registration, drop, invalidate).
+    fn invalidate_caches(&self, table: &str) {
+        self.schema_cache.borrow_mut().remove_where(|(_, t)| t == table);
+        self.result_cache.borrow_mut().remove_where(|k| k.sources.iter().any(|(t, _)| t == table));
+    }
+
+    /// `invalidate(source)`: forget cached schema and results of a table.
+    pub fn invalidate(&self, name: &str) -> Result<()> {
+        let start = Instant::now();
+        let resolved = self.engine.borrow().schema_name(name);
+        let outcome = resolved.map(|t| self.invalidate_caches(&t));
+        self.audit("invalidate", name, None, outcome.as_ref().map(|_| None).map_err(|e| e.code), start);
+        outcome
+    }
+
+    pub fn drop_table(&self, name: &str) -> bool {
+        let start = Instant::now();
+        let resolved = self.engine.borrow().schema_name(name).ok();
+        let existed = match &resolved {
+            Some(t) => self.engine.borrow_mut().drop_table(t),
+            None => false,
+        };
+        if let Some(t) = resolved {
+            self.access.borrow_mut().remove(&t);
+            self.invalidate_caches(&t);
+        }
+        self.audit("drop", name, None, Ok(None), start);
+        existed
+    }
+
+    pub fn cache_stats(&self) -> AllCacheStats {
+        AllCacheStats { schema: self.schema_cache.borrow().stats(), result: self.result_cache.borrow().stats() }
+    }
+
+    pub fn audit_log(&self, q: &AuditQuery) -> Vec<AuditEntry> {
+        self.audit.borrow().read(q)
+    }
+
+    /// How many queries the engine has actually executed (cache hits and shared flights excluded).
+    pub fn executions(&self) -> u64 {
+        self.executions.get()
+    }
+
+    /// Guards and runs `sql` (after access checks), returning the frame and the rewrites applied.
+    pub fn execute(&self, sql: &str) -> Result<Executed> {
+        let checked = crate::sql::check(sql)?;
+        self.execute_checked(&checked)
+    }
+
+    pub(crate) fn execute_checked(&self, checked: &crate::sql::CheckedQuery) -> Result<Executed> {
+        for t in &checked.tables {
+            if let Ok(resolved) = self.engine.borrow().schema_name(t) {
+                self.check_access(&resolved)?;
+            }
+        }
+        self.executions.set(self.executions.get() + 1);
+        self.engine.borrow().query(checked)
     }
 
     /// Guards and runs `sql`, returning the result frame.
@@ -105,23 +351,31 @@ impl Runtime {
         self.execute(sql).map(|e| e.frame)
     }
 
-    /// Guards and runs `sql`, returning the frame and the rewrites applied.
-    pub fn execute(&self, sql: &str) -> Result<Executed> {
-        let checked = crate::sql::check(sql)?;
-        self.engine.query(&checked)
+    fn audited_query<T>(&self, sql: &str, run: impl FnOnce(DataFrame) -> Result<(T, usize)>) -> Result<T> {
+        let start = Instant::now();
+        let checked = crate::sql::check(sql);
+        let fp = checked.as_ref().ok().map(|c| crate::sql::fingerprint(&c.statement));
+        let source = checked.as_ref().ok().and_then(|c| c.tables.first().cloned()).unwrap_or_default();
+        let out = checked.and_then(|c| self.execute_checked(&c)).and_then(|e| run(e.frame));
+        self.audit("query", &source, fp, out.as_ref().map(|(_, n)| Some(*n)).map_err(|e| e.code), start);
+        out.map(|(t, _)| t)
     }
 
     /// Guards and runs `sql`, returning rows for JS.
     pub fn query(&self, sql: &str) -> Result<QueryOutput> {
         let start = Instant::now();
-        let df = self.query_frame(sql)?;
-        let table = RowTable::from_frame(&df)?;
-        Ok(QueryOutput { table, elapsed_ms: ms_since(start) })
+        self.audited_query(sql, |df| {
+            let table = RowTable::from_frame(&df)?;
+            let n = table.row_count;
+            Ok((QueryOutput { table, elapsed_ms: ms_since(start) }, n))
+        })
     }
 
     /// Guards and runs `sql`, returning the result as Arrow IPC stream bytes.
     pub fn query_arrow(&self, sql: &str) -> Result<Vec<u8>> {
-        let mut df = self.query_frame(sql)?;
-        table::to_arrow_ipc(&mut df)
+        self.audited_query(sql, |mut df| {
+            let n = df.height();
+            Ok((table::to_arrow_ipc(&mut df)?, n))
+        })
     }
 }

@@ -124,6 +124,42 @@ impl RowTable {
         self.columns.iter().position(|c| c.name == name)
     }
 
+    /// A column's values as numbers (None for nulls and non-numbers).
+    pub fn numbers(&self, c: usize) -> Vec<Option<f64>> {
+        self.cells
+            .get(c)
+            .map(|col| {
+                col.iter()
+                    .map(|v| match v {
+                        Cell::Int(i) => Some(*i as f64),
+                        Cell::Float(f) if f.is_finite() => Some(*f),
+                        Cell::Str(s) => s.parse::<f64>().ok().filter(|f| f.is_finite()),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// A column's values as display text ("" for null).
+    pub fn labels(&self, c: usize) -> Vec<String> {
+        self.cells
+            .get(c)
+            .map(|col| {
+                col.iter()
+                    .map(|v| match v {
+                        Cell::Null => String::new(),
+                        Cell::Str(s) => s.clone(),
+                        Cell::Bool(b) => b.to_string(),
+                        Cell::Int(i) => i.to_string(),
+                        Cell::Float(f) => f.to_string(),
+                        other => serde_json::to_string(other).unwrap_or_default(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// Serializable view of the rows as objects keyed by column name.
     pub fn rows(&self) -> Rows<'_> {
         Rows(self)

@@ -1,7 +1,7 @@
 //! Native tests of the core runtime: registration, queries, value rules, errors.
 #![cfg(not(target_arch = "wasm32"))]
 
-use insightflow::{ErrorCode, ReadOptions, Runtime, RuntimeOptions};
+use insightflow::{ErrorCode, RegisterOptions, Runtime, RuntimeOptions};
 use serde_json::{json, Value};
 
 const SALES: &str = "region,product,day,amount,units\n\
@@ -12,8 +12,8 @@ South,Apples,2021-02-11,,4\n\
 West,Plums,2021-03-01,12.0,6\n";
 
 fn rt_with_sales() -> Runtime {
-    let mut rt = Runtime::default();
-    let s = rt.register_bytes("sales", SALES.as_bytes(), &ReadOptions::default()).unwrap();
+    let rt = Runtime::default();
+    let s = rt.register_bytes("sales", SALES.as_bytes(), &RegisterOptions::default()).unwrap();
     assert_eq!(s.row_count, 5);
     rt
 }
@@ -59,8 +59,8 @@ fn group_by_with_several_aggregates() {
 
 #[test]
 fn joins_ctes_unions_windows() {
-    let mut rt = rt_with_sales();
-    rt.register_rows_json("targets", br#"[{"region":"North","target":10},{"region":"South","target":20}]"#).unwrap();
+    let rt = rt_with_sales();
+    rt.register_rows_json("targets", br#"[{"region":"North","target":10},{"region":"South","target":20}]"#, None).unwrap();
     let got = rows(
         &rt,
         "WITH t AS (SELECT region, SUM(units) AS u FROM sales GROUP BY region) \
@@ -82,24 +82,24 @@ fn table_names_are_case_insensitive_when_unambiguous() {
 
 #[test]
 fn big_integers_are_exact_strings() {
-    let mut rt = Runtime::default();
-    rt.register_bytes("b", b"id,v\n1,9007199254740993\n2,-9007199254740993\n3,42\n", &ReadOptions::default()).unwrap();
+    let rt = Runtime::default();
+    rt.register_bytes("b", b"id,v\n1,9007199254740993\n2,-9007199254740993\n3,42\n", &RegisterOptions::default()).unwrap();
     let got = rows(&rt, "SELECT v FROM b ORDER BY id");
     assert_eq!(got, json!([{"v": "9007199254740993"}, {"v": "-9007199254740993"}, {"v": 42}]));
 }
 
 #[test]
 fn datetimes_and_times_are_iso() {
-    let mut rt = Runtime::default();
-    rt.register_rows_json("e", br#"[{"at":"2021-05-06T07:08:09.250","d":"2021-05-06"}]"#).unwrap();
+    let rt = Runtime::default();
+    rt.register_rows_json("e", br#"[{"at":"2021-05-06T07:08:09.250","d":"2021-05-06"}]"#, None).unwrap();
     let got = rows(&rt, "SELECT at, d, CAST(at AS TIME) AS t FROM e");
     assert_eq!(got, json!([{"at": "2021-05-06T07:08:09.250", "d": "2021-05-06", "t": "07:08:09.250"}]));
 }
 
 #[test]
 fn reregistering_replaces_and_drop_removes() {
-    let mut rt = rt_with_sales();
-    rt.register_bytes("sales", b"x\n1\n2\n", &ReadOptions::default()).unwrap();
+    let rt = rt_with_sales();
+    rt.register_bytes("sales", b"x\n1\n2\n", &RegisterOptions::default()).unwrap();
     assert_eq!(rows(&rt, "SELECT SUM(x) AS s FROM sales"), json!([{"s": 3}]));
     assert!(rt.drop_table("sales"));
     assert!(!rt.drop_table("sales"));
@@ -130,20 +130,20 @@ fn guard_runs_before_the_engine() {
 
 #[test]
 fn bad_table_names_are_refused() {
-    let mut rt = Runtime::default();
+    let rt = Runtime::default();
     for name in ["", "1abc", "a-b", "a b", "select", "from", &"x".repeat(65), "ünï"] {
-        let e = rt.register_bytes(name, b"a\n1\n", &ReadOptions::default()).unwrap_err();
+        let e = rt.register_bytes(name, b"a\n1\n", &RegisterOptions::default()).unwrap_err();
         assert_eq!(e.code, ErrorCode::InvalidArgument, "{name}");
     }
-    rt.register_bytes("_ok_2", b"a\n1\n", &ReadOptions::default()).unwrap();
+    rt.register_bytes("_ok_2", b"a\n1\n", &RegisterOptions::default()).unwrap();
 }
 
 #[test]
 fn input_size_limit() {
-    let mut rt = Runtime::new(RuntimeOptions { max_input_bytes: 10 });
-    let e = rt.register_bytes("t", b"a,b\n1,2\n3,4\n", &ReadOptions::default()).unwrap_err();
+    let rt = Runtime::new(RuntimeOptions { max_input_bytes: 10, ..Default::default() });
+    let e = rt.register_bytes("t", b"a,b\n1,2\n3,4\n", &RegisterOptions::default()).unwrap_err();
     assert_eq!(e.code, ErrorCode::TooLarge);
-    rt.register_bytes("t", b"a\n1\n", &ReadOptions::default()).unwrap();
+    rt.register_bytes("t", b"a\n1\n", &RegisterOptions::default()).unwrap();
 }
 
 #[test]

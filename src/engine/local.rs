@@ -112,6 +112,11 @@ impl LocalEngine {
         }
     }
 
+    /// The registered name `name` resolves to (exact, else a unique case-insensitive match).
+    pub fn schema_name(&self, name: &str) -> Result<String> {
+        self.resolve(name).map(|(k, _)| k.to_string())
+    }
+
     pub fn schema(&self, name: &str) -> Result<TableSchema> {
         let (key, t) = self.resolve(name)?;
         Ok(TableSchema { name: key.to_string(), columns: columns_of(&t.df), row_count: t.df.height() })

@@ -2,10 +2,12 @@
 //! polars-sql uses, so what is checked is what runs), the read-only guard, and the tables a
 //! query reads. Never executes anything and never panics on user text.
 
+mod fingerprint;
 mod guard;
 
 use serde::Serialize;
 
+pub use fingerprint::fingerprint;
 pub use guard::{check, CheckedQuery};
 
 /// One change made to a query before it ran (a rewrite for the engine's dialect, a limit

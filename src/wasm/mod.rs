@@ -1,13 +1,17 @@
 //! The `#[wasm_bindgen]` facade: converts JS values to core types and back, nothing else.
 //! Every error crosses as a real JS `Error` carrying `code`, `message` and `hint`.
 
-use js_sys::{Promise, Reflect, Uint8Array};
+use std::rc::Rc;
+
+use js_sys::{Function, Promise, Reflect, Uint8Array};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use web_sys::AbortSignal;
 
+use crate::audit::AuditQuery;
 use crate::error::{Error, ErrorCode};
-use crate::runtime::{Runtime as CoreRuntime, RuntimeOptions};
-use crate::source::ReadOptions;
+use crate::pipeline::{AnalyzeRequest, Hooks, ProgressEvent};
+use crate::runtime::{RegisterOptions, Runtime as CoreRuntime, RuntimeOptions};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
@@ -15,7 +19,8 @@ const TS_TYPES: &'static str = r#"
 export type ErrorCode =
   | "INVALID_ARGUMENT" | "SQL_SYNTAX" | "SQL_FORBIDDEN" | "SQL_UNSUPPORTED"
   | "UNKNOWN_TABLE" | "UNKNOWN_COLUMN" | "BAD_FILE" | "UNSUPPORTED_FORMAT"
-  | "EMPTY_INPUT" | "TOO_LARGE" | "QUERY_FAILED" | "INTERNAL";
+  | "EMPTY_INPUT" | "TOO_LARGE" | "QUERY_FAILED" | "ACCESS_DENIED" | "ABORTED"
+  | "TIMEOUT" | "QUESTION_UNSUPPORTED" | "INTERNAL";
 
 /** The errors insightflow throws: a real `Error` with a code and a hint. */
 export interface InsightflowError extends Error {
@@ -60,11 +65,120 @@ export interface RegisterOptions {
   parseDates?: boolean;
   /** Rows used to infer column types (default 10000). */
   inferRows?: number;
+  /** Who may use this table (default: everyone using this runtime). */
+  allow?: AccessList;
 }
 
+export interface Tenant { org?: string; project?: string; user?: string; roles?: string[]; }
+
+export interface AccessList { users?: string[]; roles?: string[]; }
+
 export interface RuntimeOptions {
+  /** Who uses this runtime; every cache is scoped by it. */
+  tenant?: Tenant;
   /** Largest file or rows payload one registration accepts, in bytes (default 1 GiB). */
   maxInputBytes?: number;
+  /** Schema cache time-to-live in ms (default 24 h). */
+  schemaTtlMs?: number;
+  /** Result cache time-to-live in ms (default 30 min). */
+  resultTtlMs?: number;
+  /** Result cache capacity in entries (default 1000; 0 disables it). */
+  resultCacheEntries?: number;
+  /** Results larger than this many bytes are not cached (default 10 MB). */
+  resultCacheMaxBytes?: number;
+  /** Rows an analyze result carries at most (default 10000). */
+  maxRows?: number;
+  /** Largest analyze result in bytes (default 64 MB); larger results are cut with a warning. */
+  maxResultBytes?: number;
+  /** Audit ring capacity (default 1000). */
+  auditCapacity?: number;
+}
+
+export type StageName = "validate" | "schema" | "sql" | "execute" | "data" | "chart"
+  | "insights" | "narration" | "combine" | "complete";
+
+export interface ProgressEvent {
+  stage: StageName;
+  status: "started" | "done" | "skipped" | "failed";
+  /** 0..100, never decreasing; the last event is exactly 100. */
+  percent: number;
+  message: string;
+  elapsedMs: number;
+  detail: unknown;
+}
+
+export interface AnalyzeOptions {
+  signal?: AbortSignal;
+  maxRows?: number;
+  timeoutMs?: number;
+  cache?: "use" | "refresh" | "bypass";
+}
+
+export interface AnalyzeRequest {
+  source: string;
+  question?: string;
+  sql?: string;
+  options?: AnalyzeOptions;
+}
+
+export interface Transformation { rule: string; detail: string; }
+
+export interface StageMeta {
+  stage: StageName;
+  operation: string;
+  engine: string | null;
+  inputShape: [number, number] | null;
+  outputShape: [number, number] | null;
+  elapsedMs: number;
+  cacheHit: boolean | null;
+  transformations: Transformation[];
+}
+
+export interface Insight {
+  kind: string;
+  title: string;
+  text: string;
+  score: number;
+  fields: string[];
+  values: unknown;
+  significance?: number;
+}
+
+export interface ChartSpec {
+  type: "line" | "bar" | "scatter" | "pie" | "heatmap" | "histogram" | "kpi" | "table";
+  x?: { field: string; aggregate?: string; timeUnit?: string; bin?: boolean };
+  y?: { field: string; aggregate?: string };
+  series?: { field: string };
+  [extra: string]: unknown;
+}
+
+export interface AnalyzeResult {
+  sql: string;
+  data: { columns: ColumnInfo[]; rows: Array<Record<string, CellValue>>; rowCount: number; truncated: boolean };
+  /** An ECharts option (`echarts.setOption(result.chart)`), or null for a KPI or a table. */
+  chart: Record<string, unknown> | null;
+  chartSpec: ChartSpec | null;
+  insights: Insight[];
+  narration: string | null;
+  warnings: Array<{ stage: StageName; code: string; message: string }>;
+  progress: ProgressEvent[];
+  metadata: StageMeta[];
+  cache: { schema: "hit" | "miss"; result: "hit" | "miss" | "bypass" };
+  engine: string;
+  elapsedMs: number;
+}
+
+export interface CacheStats { entries: number; bytes: number; hits: number; misses: number; evictions: number; }
+
+export interface AuditEntry {
+  time: number;
+  tenant: Tenant;
+  action: "register" | "query" | "analyze" | "drop" | "invalidate";
+  source: string;
+  sqlFingerprint: string | null;
+  outcome: string;
+  rows: number | null;
+  elapsedMs: number;
 }
 "#;
 
@@ -106,10 +220,28 @@ fn settle(r: Result<JsValue, JsValue>) -> Promise {
     }
 }
 
-/// An insightflow instance: registered tables and the in-page engine.
+/// Progress to a JS callback; abort from a JS AbortSignal.
+struct JsHooks {
+    on_progress: Option<Function>,
+    signal: Option<AbortSignal>,
+}
+
+impl Hooks for JsHooks {
+    fn progress(&mut self, event: &ProgressEvent) {
+        if let (Some(cb), Ok(v)) = (&self.on_progress, to_js(event)) {
+            // A throwing callback must not break the pipeline.
+            let _ = cb.call1(&JsValue::NULL, &v);
+        }
+    }
+    fn aborted(&self) -> bool {
+        self.signal.as_ref().is_some_and(AbortSignal::aborted)
+    }
+}
+
+/// An insightflow instance: registered tables, caches, audit log and the in-page engine.
 #[wasm_bindgen]
 pub struct Runtime {
-    core: CoreRuntime,
+    core: Rc<CoreRuntime>,
 }
 
 #[wasm_bindgen]
@@ -117,20 +249,20 @@ impl Runtime {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "RuntimeOptions")] options: Option<JsValue>) -> Result<Runtime, JsValue> {
         let options: RuntimeOptions = from_js(options, "runtime options")?;
-        Ok(Runtime { core: CoreRuntime::new(options) })
+        Ok(Runtime { core: Rc::new(CoreRuntime::new(options)) })
     }
 
     /// Reads a file's bytes (CSV, TSV, JSON, NDJSON, Parquet, Arrow) and registers it as `name`,
     /// replacing any table of that name. Resolves to the table's schema.
     #[wasm_bindgen(js_name = registerTable, unchecked_return_type = "Promise<TableSchema>")]
     pub fn register_table(
-        &mut self,
+        &self,
         name: String,
         bytes: &[u8],
         #[wasm_bindgen(unchecked_param_type = "RegisterOptions")] options: Option<JsValue>,
     ) -> Promise {
         let run = || {
-            let opts: ReadOptions = from_js(options, "register options")?;
+            let opts: RegisterOptions = from_js(options, "register options")?;
             let schema = self.core.register_bytes(&name, bytes, &opts).map_err(js_error)?;
             to_js(&schema)
         };
@@ -140,14 +272,16 @@ impl Runtime {
     /// Registers an array of plain objects as table `name`. Dates become ISO strings.
     #[wasm_bindgen(js_name = registerRows, unchecked_return_type = "Promise<TableSchema>")]
     pub fn register_rows(
-        &mut self,
+        &self,
         name: String,
         #[wasm_bindgen(unchecked_param_type = "Array<Record<string, unknown>>")] rows: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "{ allow?: AccessList }")] options: Option<JsValue>,
     ) -> Promise {
-        let mut run = || {
+        let run = || {
             if !js_sys::Array::is_array(&rows) {
                 return Err(js_error(Error::invalid("Rows must be an array of objects.", "Pass an array like [{city: 'Oslo', sales: 10}].")));
             }
+            let opts: RegisterOptions = from_js(options, "register options")?;
             let json = js_sys::JSON::stringify(&rows).map_err(|_| {
                 js_error(Error::invalid(
                     "The rows could not be converted to a table.",
@@ -155,7 +289,7 @@ impl Runtime {
                 ))
             })?;
             let json: String = json.into();
-            let schema = self.core.register_rows_json(&name, json.as_bytes()).map_err(js_error)?;
+            let schema = self.core.register_rows_json(&name, json.as_bytes(), opts.allow).map_err(js_error)?;
             to_js(&schema)
         };
         settle(run())
@@ -166,7 +300,7 @@ impl Runtime {
         self.core.tables()
     }
 
-    /// The schema of a registered table.
+    /// The schema of a registered table (from the schema cache when fresh).
     #[wasm_bindgen(unchecked_return_type = "TableSchema")]
     pub fn schema(&self, name: String) -> Result<JsValue, JsValue> {
         let schema = self.core.schema(&name).map_err(js_error)?;
@@ -185,9 +319,56 @@ impl Runtime {
         settle(self.core.query_arrow(&sql).map_err(js_error).map(|bytes| Uint8Array::from(bytes.as_slice()).into()))
     }
 
+    /// Runs the ten-stage pipeline: SQL (or a question), result, chart, insights, narration.
+    /// `onProgress` receives every stage event.
+    #[wasm_bindgen(unchecked_return_type = "Promise<AnalyzeResult>")]
+    pub fn analyze(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "AnalyzeRequest")] request: JsValue,
+        #[wasm_bindgen(js_name = onProgress, unchecked_param_type = "(event: ProgressEvent) => void")] on_progress: Option<Function>,
+    ) -> Promise {
+        // The signal is a JS object: take it out before the rest is deserialized.
+        let options = Reflect::get(&request, &"options".into()).unwrap_or(JsValue::UNDEFINED);
+        let signal = if options.is_object() {
+            Reflect::get(&options, &"signal".into()).ok().and_then(|s| s.dyn_into::<AbortSignal>().ok())
+        } else {
+            None
+        };
+        let req: Result<AnalyzeRequest, JsValue> = (|| {
+            let plain = js_sys::JSON::parse(&js_sys::JSON::stringify(&request).map_err(|_| js_error(Error::invalid("The request could not be read.", "Pass a plain object {source, sql | question, options}.")))?.into())
+                .map_err(|_| js_error(Error::invalid("The request could not be read.", "Pass a plain object {source, sql | question, options}.")))?;
+            from_js(Some(plain), "analyze request")
+        })();
+        let core = self.core.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let req = req?;
+            let mut hooks = JsHooks { on_progress, signal };
+            let result = core.analyze(req, &mut hooks).await.map_err(js_error)?;
+            to_js(&result)
+        })
+    }
+
+    /// Forgets cached schema and results of a table.
+    pub fn invalidate(&self, source: String) -> Result<(), JsValue> {
+        self.core.invalidate(&source).map_err(js_error)
+    }
+
+    /// Schema and result cache counters.
+    #[wasm_bindgen(js_name = cacheStats, unchecked_return_type = "{ schema: CacheStats; result: CacheStats }")]
+    pub fn cache_stats(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.core.cache_stats())
+    }
+
+    /// The audit log, oldest first: `{since?, limit?}`.
+    #[wasm_bindgen(js_name = auditLog, unchecked_return_type = "AuditEntry[]")]
+    pub fn audit_log(&self, #[wasm_bindgen(unchecked_param_type = "{ since?: number; limit?: number }")] options: Option<JsValue>) -> Result<JsValue, JsValue> {
+        let q: AuditQuery = from_js(options, "audit log options")?;
+        to_js(&self.core.audit_log(&q))
+    }
+
     /// Removes a table; returns whether it existed.
     #[wasm_bindgen(js_name = dropTable)]
-    pub fn drop_table(&mut self, name: String) -> bool {
+    pub fn drop_table(&self, name: String) -> bool {
         self.core.drop_table(&name)
     }
 }

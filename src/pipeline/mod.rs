@@ -1,0 +1,574 @@
+//! The analyze pipeline: ten weighted stages from a request to a result a web app can show.
+//!
+//! | # | stage | weight | |
+//! |---|---|---|---|
+//! | 1 | validate | 5 | request shape, source known, caller allowed |
+//! | 2 | schema | 10 | from the schema cache (24 h) or the engine |
+//! | 3 | sql | 15 | the given SQL (or, later, SQL from the question): parsed, guarded, fingerprinted |
+//! | 4 | execute | 20 | result cache first (30 min), identical in-flight requests share one run |
+//! | 5 | data | 10 | row and byte limits, JSON-safe rows |
+//! | 6 | chart | 15 | ECharts option (joined with 7: they run concurrently) |
+//! | 7 | insights | 15 | statistics over the result |
+//! | 8 | narration | 5 | plain-language summary |
+//! | 9 | combine | 5 | one result with metadata for every stage |
+//! | 10 | complete | — | 100% |
+//!
+//! Every stage reports `started` then `done` / `skipped` / `failed` through [`Hooks`], with a
+//! percent that never decreases and ends at exactly 100, and records a [`StageMeta`]. Failures
+//! before the data exists fail the call; failures in chart, insights or narration degrade to a
+//! warning. Abort and timeout are checked between stages. Data flows one way; nothing here
+//! reaches back into ingest.
+
+pub mod flight;
+
+use std::rc::Rc;
+
+use polars::prelude::DataFrame;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use web_time::Instant;
+
+use crate::chart::{self, ChartOutput};
+use crate::error::{Error, ErrorCode, Result};
+use crate::insight::{self, Insight};
+use crate::runtime::{ms_since, ResultKey, Runtime};
+use crate::sql::{self, Transformation};
+use crate::table::{ColumnInfo, RowTable, Rows};
+use flight::yield_now;
+
+/// A query's frame as cached and shared between identical requests.
+#[derive(Debug, Clone)]
+pub struct Computed {
+    pub frame: DataFrame,
+    pub transformations: Vec<Transformation>,
+}
+
+/// `cache` option of a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheMode {
+    /// Serve from the result cache when fresh, else run and store.
+    #[default]
+    Use,
+    /// Run even when cached, then store.
+    Refresh,
+    /// Neither read nor write the result cache.
+    Bypass,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AnalyzeOptions {
+    pub max_rows: Option<usize>,
+    pub timeout_ms: Option<f64>,
+    pub cache: CacheMode,
+}
+
+/// `analyze(request)`: exactly one of `question` / `sql`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AnalyzeRequest {
+    pub source: String,
+    pub question: Option<String>,
+    pub sql: Option<String>,
+    pub options: AnalyzeOptions,
+}
+
+/// One progress report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressEvent {
+    pub stage: &'static str,
+    /// started | done | skipped | failed
+    pub status: &'static str,
+    pub percent: f64,
+    pub message: String,
+    pub elapsed_ms: f64,
+    pub detail: Value,
+}
+
+/// What a stage did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StageMeta {
+    pub stage: &'static str,
+    pub operation: String,
+    pub engine: Option<&'static str>,
+    /// [rows, columns] going in, when the stage reads a table.
+    pub input_shape: Option<[usize; 2]>,
+    pub output_shape: Option<[usize; 2]>,
+    pub elapsed_ms: f64,
+    pub cache_hit: Option<bool>,
+    pub transformations: Vec<Transformation>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Warning {
+    pub stage: &'static str,
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CacheReport {
+    pub schema: &'static str,
+    pub result: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DataOut {
+    pub columns: Vec<ColumnInfo>,
+    #[serde(serialize_with = "serialize_rows")]
+    pub rows: Rc<RowTable>,
+    pub row_count: usize,
+    pub truncated: bool,
+}
+
+fn serialize_rows<S: serde::Serializer>(t: &Rc<RowTable>, s: S) -> std::result::Result<S::Ok, S::Error> {
+    let rows: Rows<'_> = t.rows();
+    rows.serialize(s)
+}
+
+/// Everything `analyze` returns.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AnalyzeResult {
+    pub sql: String,
+    pub data: DataOut,
+    pub chart: Option<Value>,
+    pub chart_spec: Option<Value>,
+    pub insights: Vec<Insight>,
+    pub narration: Option<String>,
+    pub warnings: Vec<Warning>,
+    pub progress: Vec<ProgressEvent>,
+    pub metadata: Vec<StageMeta>,
+    pub cache: CacheReport,
+    pub engine: &'static str,
+    pub elapsed_ms: f64,
+}
+
+/// What the caller plugs in: a progress sink and an abort flag.
+pub trait Hooks {
+    fn progress(&mut self, event: &ProgressEvent);
+    fn aborted(&self) -> bool {
+        false
+    }
+    /// Fault injection for tests: an error to raise in place of running `stage`.
+    fn fault(&self, _stage: Stage) -> Option<Error> {
+        None
+    }
+}
+
+/// Hooks that record nothing and never abort.
+pub struct NoHooks;
+impl Hooks for NoHooks {
+    fn progress(&mut self, _: &ProgressEvent) {}
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Validate,
+    Schema,
+    Sql,
+    Execute,
+    Data,
+    Chart,
+    Insights,
+    Narration,
+    Combine,
+    Complete,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 10] = [
+        Stage::Validate, Stage::Schema, Stage::Sql, Stage::Execute, Stage::Data,
+        Stage::Chart, Stage::Insights, Stage::Narration, Stage::Combine, Stage::Complete,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Validate => "validate",
+            Stage::Schema => "schema",
+            Stage::Sql => "sql",
+            Stage::Execute => "execute",
+            Stage::Data => "data",
+            Stage::Chart => "chart",
+            Stage::Insights => "insights",
+            Stage::Narration => "narration",
+            Stage::Combine => "combine",
+            Stage::Complete => "complete",
+        }
+    }
+
+    pub fn weight(self) -> f64 {
+        match self {
+            Stage::Validate | Stage::Narration | Stage::Combine => 5.0,
+            Stage::Schema | Stage::Data => 10.0,
+            Stage::Sql | Stage::Chart | Stage::Insights => 15.0,
+            Stage::Execute => 20.0,
+            Stage::Complete => 0.0,
+        }
+    }
+
+    /// Percent reached when this stage is done.
+    pub fn end_percent(self) -> f64 {
+        let mut total = 0.0;
+        for s in Stage::ALL {
+            total += s.weight();
+            if s == self {
+                break;
+            }
+        }
+        total
+    }
+
+    fn start_percent(self) -> f64 {
+        self.end_percent() - self.weight()
+    }
+}
+
+/// Progress bookkeeping for one call.
+struct Run<'h> {
+    start: Instant,
+    percent: f64,
+    events: Vec<ProgressEvent>,
+    metadata: Vec<StageMeta>,
+    warnings: Vec<Warning>,
+    hooks: &'h mut dyn Hooks,
+    timeout_ms: Option<f64>,
+}
+
+impl Run<'_> {
+    fn emit(&mut self, stage: Stage, status: &'static str, percent: f64, message: String, detail: Value) {
+        self.percent = self.percent.max(percent).min(100.0);
+        let e = ProgressEvent { stage: stage.name(), status, percent: self.percent, message, elapsed_ms: ms_since(self.start), detail };
+        self.hooks.progress(&e);
+        self.events.push(e);
+    }
+
+    fn started(&mut self, stage: Stage, message: &str) {
+        self.emit(stage, "started", stage.start_percent(), message.to_string(), Value::Null);
+    }
+
+    fn done(&mut self, stage: Stage, message: String, detail: Value) {
+        self.emit(stage, "done", stage.end_percent(), message, detail);
+    }
+
+    fn skipped(&mut self, stage: Stage, reason: &str) {
+        self.emit(stage, "skipped", stage.end_percent(), reason.to_string(), Value::Null);
+        self.meta(stage, format!("skipped: {reason}"), None, None, 0.0, None, Vec::new());
+    }
+
+    fn failed(&mut self, stage: Stage, err: &Error) {
+        let detail = json!({"code": err.code.as_str()});
+        self.emit(stage, "failed", stage.start_percent(), err.message.clone(), detail);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn meta(&mut self, stage: Stage, operation: String, input: Option<[usize; 2]>, output: Option<[usize; 2]>, elapsed_ms: f64, cache_hit: Option<bool>, transformations: Vec<Transformation>) {
+        let engine = matches!(stage, Stage::Schema | Stage::Execute).then_some("local");
+        self.metadata.push(StageMeta { stage: stage.name(), operation, engine, input_shape: input, output_shape: output, elapsed_ms, cache_hit, transformations });
+    }
+
+    /// Abort / timeout check between stages.
+    fn checkpoint(&self) -> Result<()> {
+        if self.hooks.aborted() {
+            return Err(Error::new(ErrorCode::Aborted, "The request was cancelled.", "Start it again when you are ready."));
+        }
+        if let Some(limit) = self.timeout_ms {
+            if ms_since(self.start) > limit {
+                return Err(Error::new(
+                    ErrorCode::Timeout,
+                    format!("The request took longer than its {limit:.0} ms time limit."),
+                    "Allow more time (timeoutMs), or ask for less data (a filter, a LIMIT, fewer columns).",
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn shape(t: &RowTable) -> [usize; 2] {
+    [t.row_count, t.columns.len()]
+}
+
+impl Runtime {
+    /// Runs the ten stages for `req`, reporting progress through `hooks`.
+    pub async fn analyze(&self, req: AnalyzeRequest, hooks: &mut dyn Hooks) -> Result<AnalyzeResult> {
+        let start = Instant::now();
+        let mut run = Run { start, percent: 0.0, events: Vec::new(), metadata: Vec::new(), warnings: Vec::new(), hooks, timeout_ms: req.options.timeout_ms };
+        let mut fingerprint = None;
+        let out = self.analyze_stages(&req, &mut run, &mut fingerprint).await;
+        self.audit("analyze", &req.source, fingerprint, out.as_ref().map(|r| Some(r.data.row_count)).map_err(|e| e.code), start);
+        out
+    }
+
+    async fn analyze_stages(&self, req: &AnalyzeRequest, run: &mut Run<'_>, fingerprint: &mut Option<String>) -> Result<AnalyzeResult> {
+        // 1. validate
+        let t = Instant::now();
+        run.started(Stage::Validate, "Checking the request");
+        let validated = self.validate(req);
+        let (source, sql_text) = match validated {
+            Ok(v) => v,
+            Err(e) => {
+                run.failed(Stage::Validate, &e);
+                return Err(e);
+            }
+        };
+        run.meta(Stage::Validate, "validate request".into(), None, None, ms_since(t), None, Vec::new());
+        run.done(Stage::Validate, format!("Request for '{source}' is valid"), Value::Null);
+        run.checkpoint()?;
+        yield_now().await;
+
+        // 2. schema
+        let t = Instant::now();
+        run.started(Stage::Schema, "Reading the table's columns");
+        let (schema, schema_hit) = self.schema_cached(&source).inspect_err(|e| run.failed(Stage::Schema, e))?;
+        run.meta(Stage::Schema, "schema lookup".into(), None, Some([schema.row_count, schema.columns.len()]), ms_since(t), Some(schema_hit), Vec::new());
+        run.done(Stage::Schema, format!("{} columns, {} rows", schema.columns.len(), schema.row_count), json!({"cacheHit": schema_hit}));
+        run.checkpoint()?;
+
+        // 3. sql
+        let t = Instant::now();
+        run.started(Stage::Sql, "Checking the SQL");
+        let checked = sql::check(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
+        let fp = sql::fingerprint(&checked.statement);
+        *fingerprint = Some(fp.clone());
+        run.meta(Stage::Sql, "parse + read-only guard + fingerprint".into(), None, None, ms_since(t), None, Vec::new());
+        run.done(Stage::Sql, "The SQL is a read-only query".into(), json!({"fingerprint": fp, "tables": checked.tables}));
+        run.checkpoint()?;
+
+        // 4. execute
+        let t = Instant::now();
+        run.started(Stage::Execute, "Running the query");
+        let executed = self.execute_shared(&checked, fp, req.options.cache).await;
+        let (computed, result_cache) = executed.inspect_err(|e| run.failed(Stage::Execute, e))?;
+        let out_shape = [computed.frame.height(), computed.frame.width()];
+        run.meta(Stage::Execute, "polars-sql".into(), None, Some(out_shape), ms_since(t), Some(result_cache == "hit"), computed.transformations.clone());
+        run.done(Stage::Execute, format!("{} rows", out_shape[0]), json!({"cache": result_cache}));
+        run.checkpoint()?;
+
+        // 5. data
+        let t = Instant::now();
+        run.started(Stage::Data, "Checking the result");
+        let max_rows = req.options.max_rows.unwrap_or(self.options.max_rows);
+        let (table, truncated, notes) = self.limit_result(&computed.frame, max_rows).inspect_err(|e| run.failed(Stage::Data, e))?;
+        for note in &notes {
+            run.warnings.push(Warning { stage: "data", code: "TRUNCATED".into(), message: note.detail.clone() });
+        }
+        if table.row_count == 0 {
+            run.warnings.push(Warning { stage: "data", code: "EMPTY_RESULT".into(), message: "The query returned no rows.".into() });
+        }
+        let table = Rc::new(table);
+        run.meta(Stage::Data, "limits + JSON-safe rows".into(), Some(out_shape), Some(shape(&table)), ms_since(t), None, notes);
+        run.done(Stage::Data, format!("{} rows ready", table.row_count), json!({"truncated": truncated}));
+        run.checkpoint()?;
+
+        // 6 ∥ 7. chart and insights
+        let title = req.question.clone();
+        let (chart_out, insights) = if table.row_count == 0 {
+            run.skipped(Stage::Chart, "No rows to chart");
+            run.skipped(Stage::Insights, "No rows to analyse");
+            (None, Vec::new())
+        } else {
+            run.started(Stage::Chart, "Choosing a chart");
+            run.started(Stage::Insights, "Looking for insights");
+            let (chart_fault, insight_fault) = (run.hooks.fault(Stage::Chart), run.hooks.fault(Stage::Insights));
+            let chart_task = async {
+                yield_now().await;
+                let t = Instant::now();
+                let res = match chart_fault {
+                    Some(e) => Err(e),
+                    None => chart::build(&table, title.as_deref()),
+                };
+                (res, ms_since(t))
+            };
+            let insight_task = async {
+                yield_now().await;
+                let t = Instant::now();
+                let res = match insight_fault {
+                    Some(e) => Err(e),
+                    None => insight::find(&table),
+                };
+                (res, ms_since(t))
+            };
+            let ((chart_res, chart_ms), (insight_res, insight_ms)) = futures_util::future::join(chart_task, insight_task).await;
+            let chart_out = self.finish_chart(run, &table, chart_res, chart_ms);
+            let insights = match insight_res {
+                Ok(list) => {
+                    run.meta(Stage::Insights, "statistics".into(), Some(shape(&table)), None, insight_ms, None, Vec::new());
+                    run.done(Stage::Insights, format!("{} insights", list.len()), Value::Null);
+                    list
+                }
+                Err(e) => {
+                    run.failed(Stage::Insights, &e);
+                    run.warnings.push(Warning { stage: "insights", code: e.code.as_str().into(), message: e.message.clone() });
+                    Vec::new()
+                }
+            };
+            (chart_out, insights)
+        };
+        run.checkpoint()?;
+
+        // 8. narration
+        let narration = if table.row_count == 0 {
+            run.skipped(Stage::Narration, "No rows to describe");
+            None
+        } else {
+            let t = Instant::now();
+            run.started(Stage::Narration, "Writing a summary");
+            let narrated = match run.hooks.fault(Stage::Narration) {
+                Some(e) => Err(e),
+                None => insight::narrate(&table, &insights),
+            };
+            match narrated {
+                Ok(text) => {
+                    run.meta(Stage::Narration, "summary".into(), None, None, ms_since(t), None, Vec::new());
+                    run.done(Stage::Narration, "Summary written".into(), Value::Null);
+                    Some(text)
+                }
+                Err(e) => {
+                    run.failed(Stage::Narration, &e);
+                    run.warnings.push(Warning { stage: "narration", code: e.code.as_str().into(), message: e.message.clone() });
+                    None
+                }
+            }
+        };
+
+        // 9. combine, 10. complete
+        let t = Instant::now();
+        run.started(Stage::Combine, "Putting the answer together");
+        let (chart, chart_spec) = match chart_out {
+            Some(c) => (c.option, Some(c.spec)),
+            None => (None, None),
+        };
+        let data = DataOut { columns: table.columns.clone(), row_count: table.row_count, rows: table, truncated };
+        run.meta(Stage::Combine, "combine".into(), None, None, ms_since(t), None, Vec::new());
+        run.done(Stage::Combine, "Answer ready".into(), Value::Null);
+        run.emit(Stage::Complete, "done", 100.0, "Complete".into(), Value::Null);
+        let elapsed_ms = ms_since(run.start);
+        Ok(AnalyzeResult {
+            sql: sql_text,
+            data,
+            chart,
+            chart_spec,
+            insights,
+            narration,
+            warnings: std::mem::take(&mut run.warnings),
+            progress: std::mem::take(&mut run.events),
+            metadata: std::mem::take(&mut run.metadata),
+            cache: CacheReport { schema: if schema_hit { "hit" } else { "miss" }, result: result_cache },
+            engine: "local",
+            elapsed_ms,
+        })
+    }
+
+    fn finish_chart(&self, run: &mut Run<'_>, table: &RowTable, res: Result<ChartOutput>, ms: f64) -> Option<ChartOutput> {
+        match res {
+            Ok(c) => {
+                let kind = c.spec.get("type").and_then(Value::as_str).unwrap_or("table").to_string();
+                run.meta(Stage::Chart, format!("chart: {kind}"), Some(shape(table)), None, ms, None, c.transformations.clone());
+                run.done(Stage::Chart, format!("Chart: {kind}"), json!({"type": kind}));
+                Some(c)
+            }
+            Err(e) => {
+                run.failed(Stage::Chart, &e);
+                run.warnings.push(Warning { stage: "chart", code: e.code.as_str().into(), message: e.message.clone() });
+                None
+            }
+        }
+    }
+
+    /// Stage 1: request shape, source, access. Returns (resolved source, SQL text).
+    fn validate(&self, req: &AnalyzeRequest) -> Result<(String, String)> {
+        if req.source.trim().is_empty() {
+            return Err(Error::invalid("The request names no source.", "Pass {source: 'table_name', sql: '...'}."));
+        }
+        let source = self.engine.borrow().schema_name(&req.source)?;
+        self.check_access(&source)?;
+        match (&req.question, &req.sql) {
+            (Some(_), Some(_)) => Err(Error::invalid("Pass either a question or SQL, not both.", "Remove one of `question` and `sql`.")),
+            (None, None) => Err(Error::invalid("The request has neither a question nor SQL.", "Pass {question: '...'} or {sql: 'SELECT ...'}.")),
+            (Some(q), None) if q.trim().is_empty() => Err(Error::invalid("The question is empty.", "Type a question about the data.")),
+            (Some(_), None) => Err(Error::new(
+                ErrorCode::QuestionUnsupported,
+                "Questions in plain language are not supported yet.",
+                "Ask with SQL for now, e.g. {sql: 'SELECT ... FROM table'}.",
+            )),
+            (None, Some(sql)) => Ok((source, sql.trim().to_string())),
+        }
+    }
+
+    /// Stage 4: result cache, then single-flight, then the engine.
+    async fn execute_shared(&self, checked: &sql::CheckedQuery, fingerprint: String, mode: CacheMode) -> Result<(Rc<Computed>, &'static str)> {
+        let mut sources = Vec::with_capacity(checked.tables.len());
+        for t in &checked.tables {
+            let engine = self.engine.borrow();
+            let name = engine.schema_name(t)?;
+            let version = engine.version(&name)?;
+            sources.push((name, version));
+        }
+        sources.sort();
+        let key = ResultKey { tenant: self.options.tenant.clone(), sources, fingerprint };
+        if mode == CacheMode::Use {
+            if let Some(hit) = self.result_cache.borrow_mut().get(&key, self.now_ms()) {
+                return Ok((hit, "hit"));
+            }
+        }
+        let report = if mode == CacheMode::Bypass { "bypass" } else { "miss" };
+        if let Some(wait) = self.flights.join(&key) {
+            return wait.await.map(|c| (c, report));
+        }
+        let lead = self.flights.lead(key.clone());
+        // Let identical requests started in the same turn join this flight.
+        yield_now().await;
+        let result = self.execute_checked(checked).map(|e| Rc::new(Computed { frame: e.frame, transformations: e.transformations }));
+        if let (Ok(c), true) = (&result, mode != CacheMode::Bypass) {
+            let bytes = c.frame.estimated_size();
+            self.result_cache.borrow_mut().put(key, c.clone(), bytes, self.now_ms());
+        }
+        lead.finish(result.clone());
+        result.map(|c| (c, report))
+    }
+
+    /// Stage 5: row cap, byte cap, JSON-safe rows.
+    fn limit_result(&self, frame: &DataFrame, max_rows: usize) -> Result<(RowTable, bool, Vec<Transformation>)> {
+        let mut notes = Vec::new();
+        let mut rows = frame.height();
+        if rows > max_rows {
+            notes.push(Transformation { rule: "max_rows".into(), detail: format!("Kept the first {max_rows} of {rows} rows (maxRows).") });
+            rows = max_rows;
+        }
+        let bytes = frame.estimated_size();
+        if frame.height() > 0 && bytes > self.options.max_result_bytes {
+            let per_row = (bytes / frame.height()).max(1);
+            let fit = self.options.max_result_bytes / per_row;
+            if fit < rows {
+                notes.push(Transformation {
+                    rule: "max_result_bytes".into(),
+                    detail: format!("Kept the first {fit} rows: the whole result (~{:.1} MB) is over the {:.1} MB limit.", bytes as f64 / 1e6, self.options.max_result_bytes as f64 / 1e6),
+                });
+                rows = fit;
+            }
+        }
+        let truncated = rows < frame.height();
+        let limited = if truncated { frame.head(Some(rows)) } else { frame.clone() };
+        Ok((RowTable::from_frame(&limited)?, truncated, notes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_add_to_100() {
+        assert_eq!(Stage::Combine.end_percent(), 100.0);
+        assert_eq!(Stage::Validate.end_percent(), 5.0);
+        assert_eq!(Stage::Execute.end_percent(), 50.0);
+        assert_eq!(Stage::Chart.start_percent(), 60.0);
+        let total: f64 = Stage::ALL.iter().map(|s| s.weight()).sum();
+        assert_eq!(total, 100.0);
+    }
+}
