@@ -58,7 +58,7 @@ fn rows(result: &JsValue) -> Array {
 
 #[wasm_bindgen_test]
 async fn vega_cars_json_group_by() {
-    let mut rt = Runtime::new(None).unwrap();
+    let rt = Runtime::new(None).unwrap();
     let schema = ok(rt.register_table("cars".into(), CARS, None)).await;
     assert_eq!(num(&get(&schema, "rowCount")), 406.0);
     let res = ok(rt.query("SELECT Origin, COUNT(*) AS n FROM cars GROUP BY Origin ORDER BY Origin".into())).await;
@@ -74,7 +74,7 @@ async fn vega_cars_json_group_by() {
 
 #[wasm_bindgen_test]
 async fn csv_parquet_and_arrow_agree() {
-    let mut rt = Runtime::new(None).unwrap();
+    let rt = Runtime::new(None).unwrap();
     let sql = |t: &str| format!("SELECT weather, COUNT(*) AS n, SUM(precipitation) AS p, MIN(date) AS first FROM {t} GROUP BY weather ORDER BY weather");
     ok(rt.register_table("w_csv".into(), WEATHER_CSV, None)).await;
     let reference = ok(rt.query(sql("w_csv"))).await;
@@ -94,9 +94,9 @@ async fn csv_parquet_and_arrow_agree() {
 
 #[wasm_bindgen_test]
 async fn rows_from_js_objects() {
-    let mut rt = Runtime::new(None).unwrap();
+    let rt = Runtime::new(None).unwrap();
     let rows = js_sys::eval("[{city: 'Oslo', sales: 10, at: new Date(Date.UTC(2021, 0, 2))}, {city: 'Rome', sales: 2.5, at: null}]").unwrap();
-    let schema = ok(rt.register_rows("s".into(), rows)).await;
+    let schema = ok(rt.register_rows("s".into(), rows, None)).await;
     assert_eq!(num(&get(&schema, "rowCount")), 2.0);
     let res = ok(rt.query("SELECT city, sales, at FROM s ORDER BY city".into())).await;
     let first = rows_of(&res, 0);
@@ -113,7 +113,7 @@ fn rows_of(res: &JsValue, i: u32) -> JsValue {
 
 #[wasm_bindgen_test]
 async fn arrow_out_has_all_rows() {
-    let mut rt = Runtime::new(None).unwrap();
+    let rt = Runtime::new(None).unwrap();
     ok(rt.register_table("cars".into(), CARS, None)).await;
     let bytes = ok(rt.query_arrow("SELECT Name, Horsepower FROM cars".into())).await;
     let bytes: js_sys::Uint8Array = bytes.unchecked_into();
@@ -126,7 +126,7 @@ async fn arrow_out_has_all_rows() {
 async fn arrow_out_of_filtered_strings() {
     // Regression: filtered/sorted/grouped string columns panicked in the LargeUtf8 cast on
     // wasm32 (polars-arrow stored u32::MAX as a known byte length; see vendor/README.md).
-    let mut rt = Runtime::new(None).unwrap();
+    let rt = Runtime::new(None).unwrap();
     ok(rt.register_table("w".into(), WEATHER_CSV, None)).await;
     for sql in [
         "SELECT date, weather FROM w WHERE weather IN ('snow', 'drizzle') ORDER BY date",
@@ -142,7 +142,7 @@ async fn arrow_out_of_filtered_strings() {
 
 #[wasm_bindgen_test]
 async fn bad_files_and_sql_are_errors_and_the_instance_survives() {
-    let mut rt = Runtime::new(None).unwrap();
+    let rt = Runtime::new(None).unwrap();
     ok(rt.register_table("cars".into(), CARS, None)).await;
     assert_eq!(err(rt.register_table("t".into(), TRUNCATED, None)).await.0, "BAD_FILE");
     assert_eq!(err(rt.register_table("t".into(), GARBAGE, None)).await.0, "UNSUPPORTED_FORMAT");
@@ -165,4 +165,38 @@ async fn bad_files_and_sql_are_errors_and_the_instance_survives() {
     // still serving
     let res = ok(rt.query("SELECT COUNT(*) AS n FROM cars".into())).await;
     assert_eq!(num(&get(&rows_of(&res, 0), "n")), 406.0);
+}
+
+#[wasm_bindgen_test]
+async fn analyze_reports_progress_to_a_js_callback() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let rt = Runtime::new(None).unwrap();
+    ok(rt.register_table("cars".into(), CARS, None)).await;
+    let events: Rc<RefCell<Vec<JsValue>>> = Rc::default();
+    let sink = events.clone();
+    let cb = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| sink.borrow_mut().push(e));
+    let request = js_sys::eval("({source: 'cars', sql: 'SELECT Origin, AVG(Horsepower) AS hp FROM cars GROUP BY Origin ORDER BY Origin', options: {maxRows: 100}})").unwrap();
+    let result = ok(rt.analyze(request.clone(), Some(cb.as_ref().unchecked_ref::<js_sys::Function>().clone()))).await;
+    let events = events.borrow();
+    let mut last = 0.0;
+    for e in events.iter() {
+        let p = num(&get(e, "percent"));
+        assert!(p >= last, "percent decreased");
+        last = p;
+    }
+    assert_eq!(last, 100.0);
+    let stages: Vec<String> = events.iter().filter(|e| get(e, "status").as_string().as_deref() == Some("done")).filter_map(|e| get(e, "stage").as_string()).collect();
+    assert_eq!(stages, ["validate", "schema", "sql", "execute", "data", "chart", "insights", "narration", "combine", "complete"]);
+    assert_eq!(num(&get(&get(&result, "data"), "rowCount")), 3.0);
+    assert_eq!(get(&get(&result, "chartSpec"), "type").as_string().as_deref(), Some("bar"));
+    let series: Array = get(&get(&result, "chart"), "series").unchecked_into();
+    assert_eq!(get(&series.get(0), "type").as_string().as_deref(), Some("bar"));
+    assert!(get(&result, "narration").as_string().unwrap_or_default().contains("USA"));
+    // the same request again is a result-cache hit
+    let again = ok(rt.analyze(request, None)).await;
+    assert_eq!(get(&get(&again, "cache"), "result").as_string().as_deref(), Some("hit"));
+    // an aborted signal rejects with ABORTED
+    let aborted = js_sys::eval("(() => { const c = new AbortController(); c.abort(); return {source: 'cars', sql: 'SELECT 1 AS x FROM cars', options: {signal: c.signal}}; })()").unwrap();
+    assert_eq!(err(rt.analyze(aborted, None)).await.0, "ABORTED");
 }

@@ -334,11 +334,8 @@ impl Runtime {
         } else {
             None
         };
-        let req: Result<AnalyzeRequest, JsValue> = (|| {
-            let plain = js_sys::JSON::parse(&js_sys::JSON::stringify(&request).map_err(|_| js_error(Error::invalid("The request could not be read.", "Pass a plain object {source, sql | question, options}.")))?.into())
-                .map_err(|_| js_error(Error::invalid("The request could not be read.", "Pass a plain object {source, sql | question, options}.")))?;
-            from_js(Some(plain), "analyze request")
-        })();
+        // Unknown fields (the signal among them) are ignored by the deserializer.
+        let req: Result<AnalyzeRequest, JsValue> = from_js(Some(request), "analyze request");
         let core = self.core.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             let req = req?;
