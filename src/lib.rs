@@ -11,6 +11,7 @@ pub mod engine;
 pub mod error;
 pub mod insight;
 pub mod pipeline;
+pub mod question;
 pub mod runtime;
 pub mod source;
 pub mod sql;

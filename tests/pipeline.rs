@@ -277,3 +277,17 @@ fn chart_insight_and_narration_failures_degrade() {
         assert_eq!(v["narration"].is_null(), stage == Stage::Narration);
     }
 }
+
+#[test]
+fn runtimes_of_different_tenants_share_nothing() {
+    let t = |org: &str| RuntimeOptions { tenant: Tenant { org: Some(org.into()), user: Some("u".into()), ..Default::default() }, ..Default::default() };
+    let a = runtime(t("a"));
+    let b = Runtime::new(t("b"));
+    b.register_bytes("sales", b"region,day,amount\nMoon,2021-01-01,1\n", &RegisterOptions::default()).unwrap();
+    let ra = analyze(&a, req(BY_REGION)).0.unwrap();
+    let rb = analyze(&b, req(BY_REGION)).0.unwrap();
+    assert_eq!((ra.cache.result, rb.cache.result), ("miss", "miss"));
+    assert_eq!((ra.data.row_count, rb.data.row_count), (3, 1));
+    assert_eq!((a.executions(), b.executions()), (1, 1));
+    assert!(a.audit_log(&Default::default()).iter().all(|e| e.tenant.org.as_deref() == Some("a")));
+}

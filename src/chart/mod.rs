@@ -16,6 +16,7 @@
 use serde_json::{json, Value};
 
 use crate::error::Result;
+use crate::question::Intent;
 use crate::sql::Transformation;
 use crate::table::{Cell, RowTable};
 
@@ -63,7 +64,7 @@ fn name(t: &RowTable, c: usize) -> String {
     t.columns.get(c).map(|c| c.name.clone()).unwrap_or_default()
 }
 
-pub fn build(t: &RowTable, title: Option<&str>) -> Result<ChartOutput> {
+pub fn build(t: &RowTable, title: Option<&str>, _intent: Option<&Intent>) -> Result<ChartOutput> {
     let roles: Vec<Role> = t.columns.iter().map(|c| role(c.kind)).collect();
     let find = |want: Role| roles.iter().position(|r| *r == want);
     let measures: Vec<usize> = roles.iter().enumerate().filter(|(_, r)| **r == Role::Measure).map(|(i, _)| i).collect();

@@ -31,6 +31,7 @@ use web_time::Instant;
 use crate::chart::{self, ChartOutput};
 use crate::error::{Error, ErrorCode, Result};
 use crate::insight::{self, Insight};
+use crate::question::Intent;
 use crate::runtime::{ms_since, ResultKey, Runtime};
 use crate::sql::{self, Transformation};
 use crate::table::{ColumnInfo, RowTable, Rows};
@@ -130,11 +131,33 @@ fn serialize_rows<S: serde::Serializer>(t: &Rc<RowTable>, s: S) -> std::result::
     rows.serialize(s)
 }
 
+/// Asked instead of guessing when a question is ambiguous or names nothing in the schema.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Clarification {
+    pub question: String,
+    pub options: Vec<Value>,
+}
+
+/// The SQL stage's output: the SQL to run, and for questions the intent it came from (or a
+/// clarification to ask instead).
+#[derive(Debug, Clone, Default)]
+pub struct SqlPlan {
+    pub sql: String,
+    pub intent: Option<Intent>,
+    pub clarification: Option<Clarification>,
+    /// Which words mapped to what, with scores (questions only).
+    pub detail: Value,
+}
+
 /// Everything `analyze` returns.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AnalyzeResult {
     pub sql: String,
+    /// The semantic query a question was parsed into (null for SQL requests).
+    pub intent: Option<Intent>,
+    /// Set instead of an answer when the question needs a choice from the user.
+    pub clarification: Option<Clarification>,
     pub data: DataOut,
     pub chart: Option<Value>,
     pub chart_spec: Option<Value>,
@@ -309,7 +332,7 @@ impl Runtime {
         let t = Instant::now();
         run.started(Stage::Validate, "Checking the request");
         let validated = self.validate(req);
-        let (source, sql_text) = match validated {
+        let source = match validated {
             Ok(v) => v,
             Err(e) => {
                 run.failed(Stage::Validate, &e);
@@ -331,12 +354,14 @@ impl Runtime {
 
         // 3. sql
         let t = Instant::now();
-        run.started(Stage::Sql, "Checking the SQL");
+        run.started(Stage::Sql, if req.question.is_some() { "Turning the question into SQL" } else { "Checking the SQL" });
+        let plan = self.plan_sql(req, &schema).inspect_err(|e| run.failed(Stage::Sql, e))?;
+        let sql_text = plan.sql.clone();
         let checked = sql::check(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
         let fp = sql::fingerprint(&checked.statement);
         *fingerprint = Some(fp.clone());
         run.meta(Stage::Sql, "parse + read-only guard + fingerprint".into(), None, None, ms_since(t), None, Vec::new());
-        run.done(Stage::Sql, "The SQL is a read-only query".into(), json!({"fingerprint": fp, "tables": checked.tables}));
+        run.done(Stage::Sql, "The SQL is a read-only query".into(), json!({"fingerprint": fp, "tables": checked.tables, "mapping": plan.detail}));
         run.checkpoint()?;
 
         // 4. execute
@@ -380,7 +405,7 @@ impl Runtime {
                 let t = Instant::now();
                 let res = match chart_fault {
                     Some(e) => Err(e),
-                    None => chart::build(&table, title.as_deref()),
+                    None => chart::build(&table, title.as_deref(), plan.intent.as_ref()),
                 };
                 (res, ms_since(t))
             };
@@ -450,6 +475,8 @@ impl Runtime {
         let elapsed_ms = ms_since(run.start);
         Ok(AnalyzeResult {
             sql: sql_text,
+            intent: plan.intent.clone(),
+            clarification: None,
             data,
             chart,
             chart_spec,
@@ -480,8 +507,21 @@ impl Runtime {
         }
     }
 
-    /// Stage 1: request shape, source, access. Returns (resolved source, SQL text).
-    fn validate(&self, req: &AnalyzeRequest) -> Result<(String, String)> {
+    /// Stage 3's first half: the SQL to run. Given SQL is used as is; a question is parsed
+    /// against the schema into an intent and compiled to SQL (or answered with a clarification).
+    fn plan_sql(&self, req: &AnalyzeRequest, _schema: &crate::engine::TableSchema) -> Result<SqlPlan> {
+        match (&req.sql, &req.question) {
+            (Some(sql), _) => Ok(SqlPlan { sql: sql.trim().to_string(), ..Default::default() }),
+            _ => Err(Error::new(
+                ErrorCode::QuestionUnsupported,
+                "Questions in plain language are not supported yet.",
+                "Ask with SQL for now, e.g. {sql: 'SELECT ... FROM table'}.",
+            )),
+        }
+    }
+
+    /// Stage 1: request shape, source, access. Returns the resolved source name.
+    fn validate(&self, req: &AnalyzeRequest) -> Result<String> {
         if req.source.trim().is_empty() {
             return Err(Error::invalid("The request names no source.", "Pass {source: 'table_name', sql: '...'}."));
         }
@@ -491,12 +531,9 @@ impl Runtime {
             (Some(_), Some(_)) => Err(Error::invalid("Pass either a question or SQL, not both.", "Remove one of `question` and `sql`.")),
             (None, None) => Err(Error::invalid("The request has neither a question nor SQL.", "Pass {question: '...'} or {sql: 'SELECT ...'}.")),
             (Some(q), None) if q.trim().is_empty() => Err(Error::invalid("The question is empty.", "Type a question about the data.")),
-            (Some(_), None) => Err(Error::new(
-                ErrorCode::QuestionUnsupported,
-                "Questions in plain language are not supported yet.",
-                "Ask with SQL for now, e.g. {sql: 'SELECT ... FROM table'}.",
-            )),
-            (None, Some(sql)) => Ok((source, sql.trim().to_string())),
+            (Some(_), None) => Ok(source),
+            (None, Some(sql)) if sql.trim().is_empty() => Err(Error::invalid("The SQL is empty.", "Write a query such as: SELECT * FROM my_table LIMIT 10")),
+            (None, Some(_)) => Ok(source),
         }
     }
 
