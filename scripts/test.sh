@@ -30,4 +30,6 @@ bash scripts/build.sh || exit 1
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
   run browser cargo test --profile wasm-test --target wasm32-unknown-unknown --test web
 run node npm run --silent test:node
+# The package in real Chromium: plain page, worker host, Vite app, Node entry, tsc --strict, demo.
+run package node --test tests/browser/
 log "all tests passed"

@@ -1,0 +1,63 @@
+// The Web Worker that hosts an insightflow Runtime (started by createWorkerRuntime in
+// client.js). Messages in: {id, method, args}; out: {id, ok, value} | {id, ok: false, error}
+// | {id, progress}. Byte results are transferred, not copied.
+import init, { Runtime } from './insightflow.js';
+
+const ready = init();
+let rt = null;
+
+const METHODS = new Set([
+  'registerTable', 'registerRows', 'tables', 'schema', 'query', 'queryArrow', 'analyze',
+  'invalidate', 'cacheStats', 'auditLog', 'dropTable',
+]);
+
+function plainError(e) {
+  return {
+    name: e && e.name ? String(e.name) : 'Error',
+    code: e && e.code ? String(e.code) : 'INTERNAL',
+    message: e && e.message ? String(e.message) : String(e),
+    hint: e && e.hint ? String(e.hint) : '',
+  };
+}
+
+async function bytesOf(data) {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (typeof Blob !== 'undefined' && data instanceof Blob) return new Uint8Array(await data.arrayBuffer());
+  throw Object.assign(new Error('The table data must be a File, Blob, ArrayBuffer or Uint8Array.'), {
+    name: 'InsightflowError', code: 'INVALID_ARGUMENT', hint: 'Pass the file the user picked, or its bytes.',
+  });
+}
+
+// Calls run strictly in arrival order: a registration awaiting a Blob's bytes must not be
+// overtaken by a query of the same table.
+let queue = Promise.resolve();
+self.onmessage = (event) => {
+  queue = queue.then(() => handle(event.data || {}));
+};
+
+async function handle({ id, method, args = [] }) {
+  try {
+    await ready;
+    let value;
+    let transfer = [];
+    if (method === 'init') {
+      if (rt) rt.free();
+      rt = new Runtime(args[0] ?? undefined);
+    } else if (!rt || !METHODS.has(method)) {
+      throw Object.assign(new Error(`Unknown call '${method}'.`), { name: 'InsightflowError', code: 'INVALID_ARGUMENT', hint: 'Use the methods of the Runtime.' });
+    } else if (method === 'registerTable') {
+      value = await rt.registerTable(args[0], await bytesOf(args[1]), args[2] ?? undefined);
+    } else if (method === 'analyze') {
+      value = await rt.analyze(args[0], (progress) => self.postMessage({ id, progress }));
+    } else if (method === 'queryArrow') {
+      value = await rt.queryArrow(args[0]);
+      transfer = [value.buffer];
+    } else {
+      value = await rt[method](...args);
+    }
+    self.postMessage({ id, ok: true, value }, transfer);
+  } catch (e) {
+    self.postMessage({ id, ok: false, error: plainError(e) });
+  }
+}
