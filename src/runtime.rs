@@ -84,6 +84,9 @@ pub struct RuntimeOptions {
     pub max_result_bytes: usize,
     /// Audit ring size (default 1000).
     pub audit_capacity: usize,
+    /// Memory budget for registered tables plus a query's result, in bytes (default 1.5 GB,
+    /// well under wasm32's 4 GiB ceiling). Checked with an estimate before allocating.
+    pub memory_budget_bytes: usize,
 }
 
 impl Default for RuntimeOptions {
@@ -98,6 +101,7 @@ impl Default for RuntimeOptions {
             max_rows: 10_000,
             max_result_bytes: 64 * 1000 * 1000,
             audit_capacity: 1000,
+            memory_budget_bytes: 1_500_000_000,
         }
     }
 }
@@ -211,6 +215,25 @@ impl Runtime {
         Ok(())
     }
 
+    /// Refuses work whose estimated memory would take the runtime over its budget.
+    fn check_budget(&self, needed: usize, replacing: Option<&str>, what: &str) -> Result<()> {
+        let resident = self.engine.borrow().resident_bytes(replacing);
+        let budget = self.options.memory_budget_bytes;
+        if resident.saturating_add(needed) > budget {
+            return Err(Error::new(
+                ErrorCode::TooLarge,
+                format!(
+                    "{what} would need about {:.0} MB of memory; {:.0} MB of the {:.0} MB this page may use are already taken.",
+                    needed as f64 / 1e6,
+                    resident as f64 / 1e6,
+                    budget as f64 / 1e6
+                ),
+                "Drop tables you no longer need, load a smaller extract, or query the data where it lives with a remote engine.",
+            ));
+        }
+        Ok(())
+    }
+
     /// Checks that this runtime's user may use `table` (the registered name).
     pub(crate) fn check_access(&self, table: &str) -> Result<()> {
         let access = self.access.borrow();
@@ -247,6 +270,7 @@ impl Runtime {
         let start = Instant::now();
         let df = crate::engine::validate_table_name(name)
             .and_then(|()| self.check_size(bytes.len()))
+            .and_then(|()| self.check_budget(source::estimate_frame_bytes(bytes, &opts.read), Some(name), "This table"))
             .and_then(|()| source::read_bytes(bytes, &opts.read).map(|(df, _)| df));
         self.registered(name, df, opts.allow.clone(), start)
     }
@@ -256,6 +280,7 @@ impl Runtime {
         let start = Instant::now();
         let df = crate::engine::validate_table_name(name)
             .and_then(|()| self.check_size(json.len()))
+            .and_then(|()| self.check_budget(json.len(), Some(name), "These rows"))
             .and_then(|()| source::read_rows_json(json));
         self.registered(name, df, allow, start)
     }
@@ -343,7 +368,10 @@ impl Runtime {
             }
         }
         self.executions.set(self.executions.get() + 1);
-        self.engine.borrow().query(checked)
+        let executed = self.engine.borrow().query(checked)?;
+        // The result is dropped (not converted, cached or returned) when it breaks the budget.
+        self.check_budget(executed.frame.estimated_size(), None, "This result")?;
+        Ok(executed)
     }
 
     /// Guards and runs `sql`, returning the result frame.

@@ -181,3 +181,24 @@ fn multi_chunk_results_do_not_panic() {
     let arrow = rt.query_arrow("SELECT region FROM sales UNION ALL SELECT region FROM sales").unwrap();
     assert!(arrow.len() > 100);
 }
+
+#[test]
+fn memory_budget_refuses_before_allocating_and_the_runtime_keeps_serving() {
+    let rt = Runtime::new(RuntimeOptions { memory_budget_bytes: 200_000, ..Default::default() });
+    let mut big = String::from("id,name\n");
+    for i in 0..20_000 {
+        big.push_str(&format!("{i},name_{i}\n"));
+    }
+    let e = rt.register_bytes("big", big.as_bytes(), &RegisterOptions::default()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::TooLarge, "{e}");
+    assert!(e.message.contains("MB"), "{e}");
+    assert!(rt.tables().is_empty());
+    // smaller data still fits, and is served
+    rt.register_bytes("small", b"id,name\n1,a\n2,b\n", &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM small"), json!([{"n": 2}]));
+    // a result that would break the budget is refused; the next query is answered
+    let joins: String = (0..16).map(|i| format!(" CROSS JOIN small t{i}")).collect();
+    let e = rt.query(&format!("SELECT t0.id FROM small s{joins}")).unwrap_err(); // 2^17 rows
+    assert_eq!(e.code, ErrorCode::TooLarge, "{e}");
+    assert_eq!(rows(&rt, "SELECT MAX(id) AS m FROM small"), json!([{"m": 2}]));
+}

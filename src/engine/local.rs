@@ -91,6 +91,11 @@ impl LocalEngine {
         self.tables.remove(name).is_some()
     }
 
+    /// Estimated bytes held by registered tables, optionally leaving one out (being replaced).
+    pub fn resident_bytes(&self, except: Option<&str>) -> usize {
+        self.tables.iter().filter(|(k, _)| Some(k.as_str()) != except).map(|(_, t)| t.df.estimated_size()).sum()
+    }
+
     /// Registered table names, sorted.
     pub fn table_names(&self) -> Vec<String> {
         self.tables.keys().cloned().collect()

@@ -141,6 +141,24 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format
     Ok((df, format))
 }
 
+/// Estimated in-memory size of the table `bytes` will become, made before anything is
+/// allocated (from the format's typical expansion), for the runtime's memory budget.
+pub fn estimate_frame_bytes(bytes: &[u8], opts: &ReadOptions) -> usize {
+    let format = match &opts.format {
+        Some(name) => Format::parse(name).ok(),
+        None => sniff(bytes).ok(),
+    };
+    let factor = match format {
+        // text: numbers shrink, strings keep their bytes plus views/offsets
+        Some(Format::Csv | Format::Tsv) => 1.5,
+        Some(Format::Json | Format::Ndjson) => 1.0,
+        // compressed columnar: decoded data is typically several times larger
+        Some(Format::Parquet) => 5.0,
+        Some(Format::Arrow | Format::ArrowStream) | None => 1.1,
+    };
+    (bytes.len() as f64 * factor) as usize
+}
+
 /// Reads rows given as a JSON array of objects (what `JSON.stringify(rows)` gives).
 pub fn read_rows_json(json: &[u8]) -> Result<DataFrame> {
     let trimmed = trim_ascii(json);
