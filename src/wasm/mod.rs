@@ -92,6 +92,8 @@ export interface RuntimeOptions {
   maxResultBytes?: number;
   /** Audit ring capacity (default 1000). */
   auditCapacity?: number;
+  /** Memory budget for tables plus a result, in bytes (default 1.5 GB); over it: TOO_LARGE. */
+  memoryBudgetBytes?: number;
 }
 
 export type StageName = "validate" | "schema" | "sql" | "execute" | "data" | "chart"
