@@ -3,8 +3,9 @@
 //
 //   node scripts/serve.mjs [--port 8080] [--root www] [--mount /pkg=pkg]... [--quiet]
 //
-// Serves --root at "/" and every --mount PREFIX=DIR at PREFIX/ (default: /pkg=pkg, so the page
-// can `import init from '/pkg/insightflow.js'`). Default directories are relative to the
+// Serves --root at "/" and every --mount PREFIX=DIR at PREFIX/ (defaults: /pkg=pkg, so the page
+// can `import init from '/pkg/insightflow.js'`, and /vendor/echarts=node_modules/echarts/dist,
+// so the demo draws its charts with ECharts from this origin, never a CDN). Default directories are relative to the
 // repository; directories given on the command line are relative to the current directory.
 // Every response carries `Cache-Control: no-cache` (always revalidated, so a rebuilt pkg/ is
 // picked up on reload). Paths containing `..` (raw or percent-encoded) are refused with 403.
@@ -52,7 +53,8 @@ const USAGE = `usage: node scripts/serve.mjs [--port 8080] [--root www] [--mount
 
   --port N            port on 127.0.0.1 (default 8080; 0 picks a free one)
   --root DIR          directory served at / (default: the repository's www/)
-  --mount PREFIX=DIR  also serve DIR under PREFIX/ (repeatable; default /pkg=<repo>/pkg)
+  --mount PREFIX=DIR  also serve DIR under PREFIX/ (repeatable; defaults /pkg=<repo>/pkg and
+                      /vendor/echarts=<repo>/node_modules/echarts/dist)
   --quiet             do not log requests
 `;
 
@@ -62,7 +64,11 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const opts = { port: 8080, root: path.join(REPO, 'www'), mounts: new Map([['/pkg', path.join(REPO, 'pkg')]]), quiet: false };
+  const mounts = new Map([
+    ['/pkg', path.join(REPO, 'pkg')],
+    ['/vendor/echarts', path.join(REPO, 'node_modules/echarts/dist')],
+  ]);
+  const opts = { port: 8080, root: path.join(REPO, 'www'), mounts, quiet: false };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
