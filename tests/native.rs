@@ -202,3 +202,16 @@ fn memory_budget_refuses_before_allocating_and_the_runtime_keeps_serving() {
     assert_eq!(e.code, ErrorCode::TooLarge, "{e}");
     assert_eq!(rows(&rt, "SELECT MAX(id) AS m FROM small"), json!([{"m": 2}]));
 }
+
+#[test]
+fn fuzz_regressions_are_errors_not_panics() {
+    // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
+    // First byte: the declared format index of the ingest target (5 = parquet).
+    let rt = Runtime::default();
+    for (name, bytes) in [("parquet-chunk-out-of-range", &include_bytes!("fixtures/fuzz/parquet-chunk-out-of-range.bin")[..])] {
+        let opts = RegisterOptions { read: insightflow::ReadOptions { format: Some("parquet".into()), ..Default::default() }, ..Default::default() };
+        let e = rt.register_bytes("t", &bytes[1..], &opts).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFile, "{name}: {e}");
+    }
+    assert!(rt.tables().is_empty());
+}

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Fuzzing with cargo-fuzz (libFuzzer, nightly) on the native core.
+#   bash scripts/fuzz.sh              smoke: a fixed seed and a fixed number of runs per target
+#                                     (deterministic, about a minute in all), part of the tests
+#   bash scripts/fuzz.sh 3600         a long run: an hour per target
+#   bash scripts/fuzz.sh 600 ingest   one target
+#   SANITIZER=address TOOLCHAIN=nightly bash scripts/fuzz.sh 3600   with AddressSanitizer (needs a
+#     nightly that still builds Polars 0.51: its build scripts enable `nightly` features when they
+#     see a nightly compiler, and the nightly installed here (2026) has dropped one of them)
+# Crashes are saved under fuzz/artifacts/<target>/; each becomes a regression test and a fix.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+secs=${1:-}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(ingest sql_guard engine_sql chart_insight)
+# Without a sanitizer, libFuzzer's coverage flags are stable `-C` options: the stable toolchain
+# builds the targets (the installed nightly cannot build polars-ops 0.51, see above).
+toolchain=${TOOLCHAIN:-stable}
+command -v cargo-fuzz >/dev/null || cargo install -q cargo-fuzz
+export CARGO_TARGET_DIR="$HOME/.cache/insightflow/fuzz-target"
+sanitizer=${SANITIZER:-none}
+
+# Seed corpora from real files and queries.
+mkdir -p fuzz/corpus/{ingest,sql_guard,engine_sql,chart_insight}
+i=0
+for f in tests/fixtures/*; do
+  [ -f "$f" ] || continue
+  case "$f" in *.json) fmt='\x03' ;; *.ndjson) fmt='\x04' ;; *.parquet) fmt='\x05' ;; *.arrow) fmt='\x06' ;; *.arrows) fmt='\x07' ;; *.tsv) fmt='\x02' ;; *) fmt='\x00' ;; esac
+  { printf "$fmt"; head -c 60000 "$f"; } > "fuzz/corpus/ingest/seed$i"
+  i=$((i + 1))
+done
+n=0
+while IFS= read -r q; do
+  printf '%s' "$q" > "fuzz/corpus/sql_guard/seed$n"
+  printf '%s' "$q" > "fuzz/corpus/engine_sql/seed$n"
+  n=$((n + 1))
+done <<'SQL'
+SELECT region, SUM(amount) AS s FROM t GROUP BY region ORDER BY s DESC LIMIT 3
+SELECT * FROM t WHERE amount > (SELECT AVG(amount) FROM t)
+WITH a AS (SELECT region, COUNT(*) n FROM t GROUP BY region) SELECT * FROM a JOIN u ON a.region = u.region
+SELECT id, SUM(amount) OVER (PARTITION BY region ORDER BY day) FROM t
+SELECT CASE WHEN flag THEN 'y' ELSE 'n' END AS f, MEDIAN(amount) FROM t GROUP BY 1
+SELECT EXTRACT(YEAR FROM day), CAST(amount AS INT), UPPER(region) FROM t UNION ALL SELECT 1, 2, 'x'
+SELECT 1; DROP TABLE t
+SELECT * FROM read_csv('x')
+SQL
+printf '\x41\x01\x02\x03\x04\x05\x06\x07\x08' > fuzz/corpus/chart_insight/seed0
+printf '\x07\x00\x00\x00' > fuzz/corpus/chart_insight/seed1
+
+log "building fuzz targets ($toolchain, sanitizer: $sanitizer)"
+cargo +"$toolchain" fuzz build -O --sanitizer "$sanitizer" >/dev/null 2>"$CARGO_TARGET_DIR.build.log" || { tail -40 "$CARGO_TARGET_DIR.build.log"; exit 1; }
+printf '%-14s %12s %8s %8s %s\n' target executions cov features outcome
+fail=0
+for t in "${targets[@]}"; do
+  if [ -n "$secs" ]; then
+    budget=(-max_total_time="$secs")
+  else
+    # deterministic smoke: same seed, same number of runs (sized for ~15 s each here)
+    case "$t" in engine_sql) runs=4000 ;; chart_insight) runs=30000 ;; *) runs=60000 ;; esac
+    budget=(-seed=1 -runs="$runs")
+  fi
+  out=$(cargo +"$toolchain" fuzz run -O --sanitizer "$sanitizer" "$t" "fuzz/corpus/$t" -- \
+    "${budget[@]}" -max_len=65536 -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1) && rc=0 || rc=$?
+  execs=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p' | tail -1)
+  cov=$(printf '%s\n' "$out" | grep -oE 'cov: [0-9]+' | tail -1 | cut -d' ' -f2)
+  ft=$(printf '%s\n' "$out" | grep -oE 'ft: [0-9]+' | tail -1 | cut -d' ' -f2)
+  if [ $rc -eq 0 ]; then outcome=ok; else outcome="CRASH (exit $rc, see fuzz/artifacts/$t/)"; fail=1; printf '%s\n' "$out" | grep -E 'panicked|ERROR|Test unit written' | head -5; fi
+  printf '%-14s %12s %8s %8s %s\n' "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$outcome"
+done
+exit $fail
