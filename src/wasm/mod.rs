@@ -154,8 +154,29 @@ export interface ChartSpec {
   [extra: string]: unknown;
 }
 
+export type Aggregate = "sum" | "avg" | "median" | "count" | "count_distinct" | "min" | "max" | "none";
+export type TimeUnit = "year" | "quarter" | "month" | "week" | "day" | "hour" | "month_of_year" | "day_of_week";
+
+/** The semantic query a question was parsed into. */
+export interface Intent {
+  measures: Array<{ field: string; aggregate: Aggregate; as?: string }>;
+  dimensions: Array<{ field: string; timeUnit?: TimeUnit; bin?: number }>;
+  filters: Array<{ field: string; op: string; values: unknown[] }>;
+  sort?: { field: string; descending: boolean };
+  limit?: number;
+  chart?: "bar" | "line" | "scatter" | "pie" | "area" | "histogram" | "table";
+  [extra: string]: unknown;
+}
+
+/** Asked instead of guessing when a question is ambiguous. */
+export interface Clarification { question: string; options: unknown[]; }
+
 export interface AnalyzeResult {
   sql: string;
+  /** For questions: the semantic query behind the SQL. */
+  intent: Intent | null;
+  /** Set instead of an answer when the question needs a choice. */
+  clarification: Clarification | null;
   data: { columns: ColumnInfo[]; rows: Array<Record<string, CellValue>>; rowCount: number; truncated: boolean };
   /** An ECharts option (`echarts.setOption(result.chart)`), or null for a KPI or a table. */
   chart: Record<string, unknown> | null;
