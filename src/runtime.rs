@@ -87,6 +87,10 @@ pub struct RuntimeOptions {
     /// Memory budget for registered tables plus a query's result, in bytes (default 1.5 GB,
     /// well under wasm32's 4 GiB ceiling). Checked with an estimate before allocating.
     pub memory_budget_bytes: usize,
+    /// When the host's SQL generator (if one is set) is asked: "first" (default) or "fallback".
+    pub sql_generator_mode: crate::question::GeneratorMode,
+    /// Whether the host's SQL generator also receives distinct values of text columns.
+    pub sql_generator_values: bool,
 }
 
 impl Default for RuntimeOptions {
@@ -102,6 +106,8 @@ impl Default for RuntimeOptions {
             max_result_bytes: 64 * 1000 * 1000,
             audit_capacity: 1000,
             memory_budget_bytes: 1_500_000_000,
+            sql_generator_mode: Default::default(),
+            sql_generator_values: false,
         }
     }
 }
@@ -138,6 +144,10 @@ pub struct Runtime {
     pub(crate) engine: RefCell<LocalEngine>,
     access: RefCell<HashMap<String, AccessList>>,
     schema_cache: RefCell<TtlCache<(Tenant, String), Rc<TableSchema>>>,
+    /// Column values and statistics for questions, keyed and invalidated like the schema.
+    pub(crate) profile_cache: RefCell<TtlCache<(Tenant, String), Rc<crate::question::Profile>>>,
+    /// The host's SQL generator for questions, if any.
+    pub(crate) sql_generator: RefCell<Option<Rc<dyn crate::question::SqlGenerator>>>,
     pub(crate) result_cache: RefCell<TtlCache<ResultKey, Rc<Computed>>>,
     pub(crate) flights: Flights,
     audit: RefCell<AuditLog>,
@@ -164,6 +174,8 @@ impl Runtime {
     pub fn with_clock(options: RuntimeOptions, clock: Rc<dyn Clock>) -> Self {
         Runtime {
             schema_cache: RefCell::new(TtlCache::new(4096, options.schema_ttl_ms, usize::MAX)),
+            profile_cache: RefCell::new(TtlCache::new(256, options.schema_ttl_ms, usize::MAX)),
+            sql_generator: RefCell::new(None),
             result_cache: RefCell::new(TtlCache::new(options.result_cache_entries, options.result_ttl_ms, options.result_cache_max_bytes)),
             audit: RefCell::new(AuditLog::new(options.audit_capacity)),
             engine: RefCell::new(LocalEngine::new()),
@@ -315,6 +327,7 @@ impl Runtime {
     /// Drops cached schema and results of `table` (after re-registration, drop, invalidate).
     fn invalidate_caches(&self, table: &str) {
         self.schema_cache.borrow_mut().remove_where(|(_, t)| t == table);
+        self.profile_cache.borrow_mut().remove_where(|(_, t)| t == table);
         self.result_cache.borrow_mut().remove_where(|k| k.sources.iter().any(|(t, _)| t == table));
     }
 

@@ -251,7 +251,7 @@ fn limits_abort_timeout_and_errors_before_data() {
     for (r, code) in [
         (AnalyzeRequest { source: "sales".into(), ..Default::default() }, ErrorCode::InvalidArgument),
         (AnalyzeRequest { source: "nope".into(), sql: Some("SELECT 1".into()), ..Default::default() }, ErrorCode::UnknownTable),
-        (AnalyzeRequest { source: "sales".into(), question: Some("total by region".into()), ..Default::default() }, ErrorCode::QuestionUnsupported),
+        (AnalyzeRequest { source: "sales".into(), question: Some("average region".into()), ..Default::default() }, ErrorCode::QuestionUnsupported),
         (req("DROP TABLE sales"), ErrorCode::SqlForbidden),
         (req("SELECT nope FROM sales"), ErrorCode::UnknownColumn),
     ] {

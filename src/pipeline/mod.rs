@@ -72,6 +72,9 @@ pub struct AnalyzeRequest {
     pub source: String,
     pub question: Option<String>,
     pub sql: Option<String>,
+    /// Follow-up to a clarification: the chosen option (as given in `clarification.options`, or
+    /// its label), or a list of choices for successive clarifications of the same question.
+    pub answer: Option<Value>,
     pub options: AnalyzeOptions,
 }
 
@@ -147,6 +150,8 @@ pub struct SqlPlan {
     pub clarification: Option<Clarification>,
     /// Which words mapped to what, with scores (questions only).
     pub detail: Value,
+    /// Notes for the result's warnings (e.g. the host generator's SQL was refused).
+    pub warnings: Vec<String>,
 }
 
 /// Everything `analyze` returns.
@@ -355,7 +360,13 @@ impl Runtime {
         // 3. sql
         let t = Instant::now();
         run.started(Stage::Sql, if req.question.is_some() { "Turning the question into SQL" } else { "Checking the SQL" });
-        let plan = self.plan_sql(req, &schema).inspect_err(|e| run.failed(Stage::Sql, e))?;
+        let plan = self.plan_sql(req, &schema).await.inspect_err(|e| run.failed(Stage::Sql, e))?;
+        for w in &plan.warnings {
+            run.warnings.push(Warning { stage: "sql", code: "SQL_GENERATOR".into(), message: w.clone() });
+        }
+        if let Some(c) = plan.clarification.clone() {
+            return self.clarification_result(run, &plan, c, schema_hit, t);
+        }
         let sql_text = plan.sql.clone();
         let checked = sql::check(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
         let fp = sql::fingerprint(&checked.statement);
@@ -508,16 +519,83 @@ impl Runtime {
     }
 
     /// Stage 3's first half: the SQL to run. Given SQL is used as is; a question is parsed
-    /// against the schema into an intent and compiled to SQL (or answered with a clarification).
-    fn plan_sql(&self, req: &AnalyzeRequest, _schema: &crate::engine::TableSchema) -> Result<SqlPlan> {
-        match (&req.sql, &req.question) {
-            (Some(sql), _) => Ok(SqlPlan { sql: sql.trim().to_string(), ..Default::default() }),
-            _ => Err(Error::new(
-                ErrorCode::QuestionUnsupported,
-                "Questions in plain language are not supported yet.",
-                "Ask with SQL for now, e.g. {sql: 'SELECT ... FROM table'}.",
-            )),
+    /// against the schema and the source's values into an intent and compiled to SQL (or
+    /// answered with a clarification). A host SQL generator, when set, is asked first or as a
+    /// fallback (`sqlGeneratorMode`); its SQL must pass the same checks.
+    async fn plan_sql(&self, req: &AnalyzeRequest, schema: &crate::engine::TableSchema) -> Result<SqlPlan> {
+        use crate::question::{self, GeneratorMode};
+        let question = match (&req.sql, &req.question) {
+            (Some(sql), _) => return Ok(SqlPlan { sql: sql.trim().to_string(), ..Default::default() }),
+            (None, Some(q)) => q.trim().to_string(),
+            (None, None) => return Err(Error::invalid("The request has neither a question nor SQL.", "Pass {question: '...'} or {sql: 'SELECT ...'}.")),
+        };
+        let answers = question::answers_of(req.answer.as_ref());
+        let profile = self.profile_cached(schema)?;
+        let generator = self.sql_generator.borrow().clone();
+        let mut warnings = Vec::new();
+        let mode = self.options.sql_generator_mode;
+        if let (Some(g), GeneratorMode::First) = (&generator, mode) {
+            match self.generated_plan(g.as_ref(), &question, schema, &profile, &answers).await {
+                Ok(plan) => return Ok(plan),
+                Err(e) => warnings.push(format!("The host's SQL generator did not give usable SQL ({}: {}); the built-in parser answered instead.", e.code, e.message)),
+            }
         }
+        let built_in = question::plan(&question, &profile, &answers);
+        let needs_fallback = match &built_in {
+            Ok(p) => p.clarification.is_some(),
+            Err(_) => true,
+        };
+        if let (Some(g), GeneratorMode::Fallback, true) = (&generator, mode, needs_fallback) {
+            match self.generated_plan(g.as_ref(), &question, schema, &profile, &answers).await {
+                Ok(plan) => return Ok(plan),
+                Err(e) => warnings.push(format!("The host's SQL generator did not give usable SQL ({}: {}).", e.code, e.message)),
+            }
+        }
+        let planned = built_in?;
+        let clarification = planned.clarification.map(|c| Clarification { question: c.question, options: c.options });
+        Ok(SqlPlan { sql: planned.sql.unwrap_or_default(), intent: planned.intent, clarification, detail: planned.detail, warnings })
+    }
+
+    /// Asks the host generator and checks its SQL (parse, read-only guard, source, columns).
+    async fn generated_plan(&self, g: &dyn crate::question::SqlGenerator, question: &str, schema: &crate::engine::TableSchema, profile: &crate::question::Profile, answers: &[Value]) -> Result<SqlPlan> {
+        let schema_json = crate::question::generator::generator_schema(schema, Some(profile), self.options.sql_generator_values);
+        let context = json!({"source": schema.name, "dialect": "polars", "answers": answers});
+        let sql = g.generate(question, schema_json, context).await?;
+        let checked = sql::check(&sql)?;
+        crate::question::generator::check_generated(&checked, schema)?;
+        Ok(SqlPlan { sql: sql.trim().to_string(), detail: json!({"parser": "host"}), ..Default::default() })
+    }
+
+    /// A result that asks the user to choose instead of answering: no SQL run, no chart.
+    fn clarification_result(&self, run: &mut Run<'_>, plan: &SqlPlan, c: Clarification, schema_hit: bool, t: Instant) -> Result<AnalyzeResult> {
+        run.meta(Stage::Sql, "question: clarification needed".into(), None, None, ms_since(t), None, Vec::new());
+        run.done(Stage::Sql, "The question needs a choice before it can be answered".into(), json!({"mapping": plan.detail, "clarification": c.question}));
+        for stage in [Stage::Execute, Stage::Data, Stage::Chart, Stage::Insights, Stage::Narration] {
+            run.skipped(stage, "Waiting for an answer to the clarification");
+        }
+        let t = Instant::now();
+        run.started(Stage::Combine, "Putting the answer together");
+        let table = Rc::new(RowTable::from_frame(&DataFrame::empty())?);
+        let data = DataOut { columns: Vec::new(), row_count: 0, rows: table, truncated: false };
+        run.meta(Stage::Combine, "combine".into(), None, None, ms_since(t), None, Vec::new());
+        run.done(Stage::Combine, "Clarification ready".into(), Value::Null);
+        run.emit(Stage::Complete, "done", 100.0, "Complete".into(), Value::Null);
+        Ok(AnalyzeResult {
+            sql: String::new(),
+            intent: plan.intent.clone(),
+            clarification: Some(c),
+            data,
+            chart: None,
+            chart_spec: None,
+            insights: Vec::new(),
+            narration: None,
+            warnings: std::mem::take(&mut run.warnings),
+            progress: std::mem::take(&mut run.events),
+            metadata: std::mem::take(&mut run.metadata),
+            cache: CacheReport { schema: if schema_hit { "hit" } else { "miss" }, result: "skipped" },
+            engine: "local",
+            elapsed_ms: ms_since(run.start),
+        })
     }
 
     /// Stage 1: request shape, source, access. Returns the resolved source name.

@@ -197,7 +197,7 @@ QUESTIONS = [
          ordered=True, intent=dict(m=[["count", "*"]], d=[["weather"]], limit=1, desc=True)),
     dict(id="d066", ds="weather", cat="ranking", q="the windiest day",
          sql="SELECT date, wind FROM weather ORDER BY wind DESC LIMIT 1",
-         ordered=True, intent=dict(m=[["none", "wind"]], d=[["date"]], limit=1, desc=True)),
+         ordered=True, intent=dict(m=[["avg", "wind"]], d=[["date", "day"]], limit=1, desc=True)),
     dict(id="d067", ds="weather", cat="filter", q="average temp_max on rainy days",
          sql="SELECT AVG(temp_max) FROM weather WHERE weather = 'rain'",
          intent=dict(m=[["avg", "temp_max"]], f=[["weather", "eq", "rain"]])),
