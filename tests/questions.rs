@@ -79,19 +79,24 @@ fn key(v: &Value) -> String {
     }
 }
 
+/// Same rows as multisets; for rankings also the ranked values (the expected table's last
+/// column) in the same order, so rows tied on the value may come in any order.
 fn rows_equal(a: &[Vec<Value>], b: &[Vec<Value>], ordered: bool) -> bool {
     if a.len() != b.len() {
         return false;
     }
     let sort = |rows: &[Vec<Value>]| {
         let mut r: Vec<Vec<Value>> = rows.to_vec();
-        if !ordered {
-            r.sort_by_key(|row| row.iter().map(key).collect::<Vec<_>>().join("|"));
-        }
+        r.sort_by_key(|row| row.iter().map(key).collect::<Vec<_>>().join("|"));
         r
     };
-    let (a, b) = (sort(a), sort(b));
-    a.iter().zip(&b).all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)))
+    let (sa, sb) = (sort(a), sort(b));
+    let same_rows = sa.iter().zip(&sb).all(|(x, y)| x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q)));
+    let same_order = !ordered || a.iter().zip(b).all(|(x, y)| match (x.last(), y.last()) {
+        (Some(p), Some(q)) => same(p, q),
+        _ => true,
+    });
+    same_rows && same_order
 }
 
 /// Every expected column equals a distinct actual column; same rows.

@@ -214,7 +214,7 @@ pub fn match_columns(phrase: &[&str], vocab: &[ColVocab]) -> Vec<ColCand> {
 /// Columns a verb form points to ("directed" → Director, "released" → Release Date).
 pub fn match_verb(word: &str, vocab: &[ColVocab]) -> Vec<ColCand> {
     let s = stem(word);
-    if s.chars().count() < 4 || s == word {
+    if s.chars().count() < 4 {
         return Vec::new();
     }
     vocab

@@ -489,7 +489,14 @@ impl Parser<'_> {
                 }
                 None => {
                     if t.is_word() {
-                        items.push(mk(IK::Unknown, t.raw.clone()));
+                        // a typo of a lexicon word ("averge", "distrbution")
+                        let typo = (t.norm.chars().count() >= 5)
+                            .then(|| PHRASES.iter().find(|(p, _)| !p.contains(' ') && p.chars().count() >= 5 && matcher::typo_distance(p, &t.norm) == 1))
+                            .flatten();
+                        match typo {
+                            Some((_, lex)) => items.push(mk(IK::Lex(*lex), t.raw.clone())),
+                            None => items.push(mk(IK::Unknown, t.raw.clone())),
+                        }
                     }
                     i += 1;
                 }
@@ -1069,9 +1076,11 @@ impl Parser<'_> {
                         Some(Lex::Comparative { hint, .. }) => Some(hint),
                         _ => None,
                     };
+                    let numeric_at = |k: usize| self.items.get(k).is_some_and(|it| !it.used && !it.is_verb() && it.cands().iter().any(|c| self.col(c.col).is_numeric()));
                     let col_at = if trailing {
-                        // "6 cylinders or more": column between the number and the comparison? no: before the number
-                        self.next_idx(num_at + 1, &[Lex::UnitWord]).filter(|&k| k < i && self.items[k].cands().iter().any(|c| self.col(c.col).is_numeric()))
+                        // "6 or more cylinders", "6 cylinders or more", "horsepower of 200 or more"
+                        self.next_idx(i + 1, &[Lex::UnitWord, Lex::Of]).filter(|&k| numeric_at(k))
+                            .or_else(|| (num_at + 1..i).find(|&k| numeric_at(k)))
                             .or_else(|| self.comparison_column(num_at, num_at))
                     } else {
                         self.comparison_column(i, num_at)
@@ -1082,7 +1091,16 @@ impl Parser<'_> {
                             self.items[c].used = true;
                             r
                         }
-                        (None, Some(h)) => self.hint_column(h, i),
+                        (None, Some(h)) => {
+                            let r = self.hint_column(h, i);
+                            if r.is_none() && self.pending.is_none() {
+                                let text = self.items[i].text.clone();
+                                let numeric: Vec<usize> = (0..self.profile.columns.len()).filter(|&c| self.col(c).is_numeric()).collect();
+                                let opts = self.col_options(&text, &numeric);
+                                self.ask(i, format!("'{text}' compares which column?"), opts);
+                            }
+                            r
+                        }
                         (None, None) => {
                             // A year after a comparison on a date: "after 2013" is handled as time
                             i += 1;
@@ -1103,6 +1121,26 @@ impl Parser<'_> {
                         self.map(&format!("{text} {v}"), "filter", format!("{name} {} {v}", op_symbol(op)), 1.0);
                         self.add_filter(i, Filter { field: name, op, values: vec![num_json(v)], time_unit: None });
                     }
+                    i += 1;
+                }
+                _ if self.items[i].num().is_some()
+                    && i >= 2
+                    && matches!(self.items[i - 1].lex(), Some(Lex::Of | Lex::Is))
+                    && self.items[i - 2].col().is_some_and(|c| self.col(c).is_numeric())
+                    && !self.items[i - 2].used
+                    && !self.items.get(i + 1).is_some_and(|n| n.cands().iter().any(|c| self.col(c.col).is_integer())) =>
+                {
+                    // "a rating of 100", "cylinders is 4"
+                    let v = self.items[i].num().unwrap_or(0.0);
+                    let c = i - 2;
+                    if let Some(ci) = self.numeric_choice(c) {
+                        let name = self.name(ci);
+                        self.map(&format!("{} {v}", self.items[c].text.clone()), "filter", format!("{name} = {v}"), 0.9);
+                        self.add_filter(i, Filter { field: name, op: FilterOp::Eq, values: vec![num_json(v)], time_unit: None });
+                    }
+                    self.items[c].used = true;
+                    self.items[i - 1].used = true;
+                    self.items[i].used = true;
                     i += 1;
                 }
                 _ => {
@@ -1128,10 +1166,18 @@ impl Parser<'_> {
 
     /// The column a hint word names ("weight" for "heavier"), if exactly one.
     fn hint_column(&mut self, hint: &str, at: usize) -> Option<usize> {
-        let words: Vec<&str> = hint.split(' ').collect();
-        let mut cands = match_columns(&words, &self.vocab);
-        if cands.is_empty() && words.len() > 1 {
-            cands = match_columns(&words[words.len() - 1..], &self.vocab);
+        // "length|distance|duration": the first alternative naming a column wins
+        let mut cands = Vec::new();
+        for alt in hint.split('|') {
+            let words: Vec<&str> = alt.split(' ').collect();
+            cands = match_columns(&words, &self.vocab);
+            if cands.is_empty() && words.len() > 1 {
+                cands = match_columns(&words[words.len() - 1..], &self.vocab);
+            }
+            cands.retain(|c| self.col(c.col).is_numeric() || self.col(c.col).is_temporal());
+            if !cands.is_empty() {
+                break;
+            }
         }
         let top = cands.first().map(|c| c.score)?;
         let cols: Vec<usize> = cands.iter().filter(|c| c.score >= top - TIE && self.col(c.col).is_numeric() || self.col(c.col).is_temporal() && c.score >= top - TIE).map(|c| c.col).collect();
@@ -1460,6 +1506,12 @@ impl Parser<'_> {
         }
         if cols.len() == 1 {
             let v = &vals[0];
+            // "an origin of Europe", "Europe origin": the column named beside it is this filter's
+            for k in [self.prev_idx(at, &[Lex::Is, Lex::Of, Lex::Filler]), self.next_idx(at + 1, &[Lex::Filler])].into_iter().flatten() {
+                if !self.items[k].used && self.items[k].cands().iter().any(|c| c.col == v.col) {
+                    self.items[k].used = true;
+                }
+            }
             return Some((v.col, v.value.clone()));
         }
         // a column named next to it: "origin SAN", "with destination LAX"
@@ -1761,8 +1813,12 @@ impl Parser<'_> {
     fn pass_measures(&mut self) {
         // distribution of X: bins of a number, or counts of a category
         if let Some(d) = self.dist_at {
-            if let Some(j) = self.next_idx(d + 1, &[Lex::Of, Lex::Filler, Lex::Adverb(TimeUnit::Day), Lex::Adverb(TimeUnit::Week), Lex::Adverb(TimeUnit::Month), Lex::Adverb(TimeUnit::Year), Lex::Adverb(TimeUnit::Hour), Lex::Adverb(TimeUnit::Quarter)]) {
-                if !self.items[j].used && self.items[j].col().is_some() {
+            let adverbs = [Lex::Of, Lex::Filler, Lex::Adverb(TimeUnit::Day), Lex::Adverb(TimeUnit::Week), Lex::Adverb(TimeUnit::Month), Lex::Adverb(TimeUnit::Year), Lex::Adverb(TimeUnit::Hour), Lex::Adverb(TimeUnit::Quarter)];
+            let after = self.next_idx(d + 1, &adverbs).filter(|&j| !self.items[j].used && self.items[j].col().is_some());
+            // "how is acceleration distributed"
+            let before = self.prev_idx(d, &[Lex::Is, Lex::Filler, Lex::Of]).filter(|&j| !self.items[j].used && self.items[j].col().is_some());
+            if let Some(j) = after.or(before) {
+                {
                     if let Some(ci) = self.choose(j, Want::Any) {
                         self.items[j].used = true;
                         let c = self.col(ci).clone();
