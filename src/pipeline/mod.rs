@@ -32,6 +32,8 @@ use crate::chart::{self, ChartOutput};
 use crate::error::{Error, ErrorCode, Result};
 use crate::insight::{self, Insight};
 use crate::question::Intent;
+use crate::engine::remote::Observer;
+use crate::engine::router::{Route, RouteObserver};
 use crate::runtime::{ms_since, ResultKey, Runtime};
 use crate::sql::{self, Transformation};
 use crate::table::{ColumnInfo, RowTable, Rows};
@@ -104,6 +106,9 @@ pub struct StageMeta {
     pub elapsed_ms: f64,
     pub cache_hit: Option<bool>,
     pub transformations: Vec<Transformation>,
+    /// Execute stage: where the query ran and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<Route>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -265,6 +270,8 @@ struct Run<'h> {
     warnings: Vec<Warning>,
     hooks: &'h mut dyn Hooks,
     timeout_ms: Option<f64>,
+    /// Engine of the source (schema stage) and of the route taken (execute stage).
+    engine: &'static str,
 }
 
 impl Run<'_> {
@@ -295,8 +302,8 @@ impl Run<'_> {
 
     #[allow(clippy::too_many_arguments)]
     fn meta(&mut self, stage: Stage, operation: String, input: Option<[usize; 2]>, output: Option<[usize; 2]>, elapsed_ms: f64, cache_hit: Option<bool>, transformations: Vec<Transformation>) {
-        let engine = matches!(stage, Stage::Schema | Stage::Execute).then_some("local");
-        self.metadata.push(StageMeta { stage: stage.name(), operation, engine, input_shape: input, output_shape: output, elapsed_ms, cache_hit, transformations });
+        let engine = matches!(stage, Stage::Schema | Stage::Execute).then_some(self.engine);
+        self.metadata.push(StageMeta { stage: stage.name(), operation, engine, input_shape: input, output_shape: output, elapsed_ms, cache_hit, transformations, route: None });
     }
 
     /// Abort / timeout check between stages.
@@ -317,6 +324,28 @@ impl Run<'_> {
     }
 }
 
+/// The execute stage's view of a run for remote work: abort, progress, time left.
+struct ExecSink<'a, 'h>(std::cell::RefCell<&'a mut Run<'h>>);
+
+impl Observer for ExecSink<'_, '_> {
+    fn aborted(&self) -> bool {
+        self.0.try_borrow().is_ok_and(|r| r.hooks.aborted())
+    }
+    fn progress(&self, fraction: Option<f64>, message: String, detail: Value) {
+        if let Ok(mut r) = self.0.try_borrow_mut() {
+            let within = fraction.unwrap_or(0.0).clamp(0.0, 0.95);
+            let percent = Stage::Execute.start_percent() + Stage::Execute.weight() * within;
+            r.emit(Stage::Execute, "progress", percent, message, detail);
+        }
+    }
+}
+
+impl RouteObserver for ExecSink<'_, '_> {
+    fn remaining_ms(&self) -> Option<f64> {
+        self.0.try_borrow().ok().and_then(|r| r.timeout_ms.map(|limit| limit - ms_since(r.start)))
+    }
+}
+
 fn shape(t: &RowTable) -> [usize; 2] {
     [t.row_count, t.columns.len()]
 }
@@ -325,7 +354,7 @@ impl Runtime {
     /// Runs the ten stages for `req`, reporting progress through `hooks`.
     pub async fn analyze(&self, req: AnalyzeRequest, hooks: &mut dyn Hooks) -> Result<AnalyzeResult> {
         let start = Instant::now();
-        let mut run = Run { start, percent: 0.0, events: Vec::new(), metadata: Vec::new(), warnings: Vec::new(), hooks, timeout_ms: req.options.timeout_ms };
+        let mut run = Run { start, percent: 0.0, events: Vec::new(), metadata: Vec::new(), warnings: Vec::new(), hooks, timeout_ms: req.options.timeout_ms, engine: "local" };
         let mut fingerprint = None;
         let out = self.analyze_stages(&req, &mut run, &mut fingerprint).await;
         self.audit("analyze", &req.source, fingerprint, out.as_ref().map(|r| Some(r.data.row_count)).map_err(|e| e.code), start);
@@ -344,6 +373,7 @@ impl Runtime {
                 return Err(e);
             }
         };
+        run.engine = self.source_engine(&source);
         run.meta(Stage::Validate, "validate request".into(), None, None, ms_since(t), None, Vec::new());
         run.done(Stage::Validate, format!("Request for '{source}' is valid"), Value::Null);
         run.checkpoint()?;
@@ -352,7 +382,7 @@ impl Runtime {
         // 2. schema
         let t = Instant::now();
         run.started(Stage::Schema, "Reading the table's columns");
-        let (schema, schema_hit) = self.schema_cached(&source).inspect_err(|e| run.failed(Stage::Schema, e))?;
+        let (schema, schema_hit) = self.source_schema(&source).await.inspect_err(|e| run.failed(Stage::Schema, e))?;
         run.meta(Stage::Schema, "schema lookup".into(), None, Some([schema.row_count, schema.columns.len()]), ms_since(t), Some(schema_hit), Vec::new());
         run.done(Stage::Schema, format!("{} columns, {} rows", schema.columns.len(), schema.row_count), json!({"cacheHit": schema_hit}));
         run.checkpoint()?;
@@ -360,6 +390,10 @@ impl Runtime {
         // 3. sql
         let t = Instant::now();
         run.started(Stage::Sql, if req.question.is_some() { "Turning the question into SQL" } else { "Checking the SQL" });
+        if req.question.is_some() {
+            // a remote source's values for the question parser come from its engine
+            self.warm_remote_profile(&schema, &ExecSink(std::cell::RefCell::new(&mut *run))).await;
+        }
         let plan = self.plan_sql(req, &schema).await.inspect_err(|e| run.failed(Stage::Sql, e))?;
         for w in &plan.warnings {
             run.warnings.push(Warning { stage: "sql", code: "SQL_GENERATOR".into(), message: w.clone() });
@@ -378,11 +412,19 @@ impl Runtime {
         // 4. execute
         let t = Instant::now();
         run.started(Stage::Execute, "Running the query");
-        let executed = self.execute_shared(&checked, fp, req.options.cache).await;
-        let (computed, result_cache) = executed.inspect_err(|e| run.failed(Stage::Execute, e))?;
+        let executed = {
+            let sink = ExecSink(std::cell::RefCell::new(&mut *run));
+            self.execute_shared(&checked, plan.intent.as_ref(), fp, req.options.cache, &sink).await
+        };
+        let (computed, result_cache, route) = executed.inspect_err(|e| run.failed(Stage::Execute, e))?;
         let out_shape = [computed.frame.height(), computed.frame.width()];
-        run.meta(Stage::Execute, "polars-sql".into(), None, Some(out_shape), ms_since(t), Some(result_cache == "hit"), computed.transformations.clone());
-        run.done(Stage::Execute, format!("{} rows", out_shape[0]), json!({"cache": result_cache}));
+        run.engine = route.engine;
+        let operation = if route.engine == "local" { "polars-sql".to_string() } else { format!("{} (remote)", route.engine) };
+        run.meta(Stage::Execute, operation, None, Some(out_shape), ms_since(t), Some(result_cache == "hit"), computed.transformations.clone());
+        if let Some(m) = run.metadata.last_mut() {
+            m.route = Some(route.clone());
+        }
+        run.done(Stage::Execute, format!("{} rows", out_shape[0]), json!({"cache": result_cache, "engine": route.engine, "route": route}));
         run.checkpoint()?;
 
         // 5. data
@@ -497,7 +539,7 @@ impl Runtime {
             progress: std::mem::take(&mut run.events),
             metadata: std::mem::take(&mut run.metadata),
             cache: CacheReport { schema: if schema_hit { "hit" } else { "miss" }, result: result_cache },
-            engine: "local",
+            engine: run.engine,
             elapsed_ms,
         })
     }
@@ -603,7 +645,7 @@ impl Runtime {
         if req.source.trim().is_empty() {
             return Err(Error::invalid("The request names no source.", "Pass {source: 'table_name', sql: '...'}."));
         }
-        let source = self.engine.borrow().schema_name(&req.source)?;
+        let source = self.source_name(&req.source)?;
         self.check_access(&source)?;
         match (&req.question, &req.sql) {
             (Some(_), Some(_)) => Err(Error::invalid("Pass either a question or SQL, not both.", "Remove one of `question` and `sql`.")),
@@ -616,35 +658,42 @@ impl Runtime {
     }
 
     /// Stage 4: result cache, then single-flight, then the engine.
-    async fn execute_shared(&self, checked: &sql::CheckedQuery, fingerprint: String, mode: CacheMode) -> Result<(Rc<Computed>, &'static str)> {
+    async fn execute_shared(&self, checked: &sql::CheckedQuery, intent: Option<&Intent>, fingerprint: String, mode: CacheMode, obs: &dyn RouteObserver) -> Result<(Rc<Computed>, &'static str, Route)> {
+        let plan = self.plan_route(checked, intent, obs).await?;
+        let planned = plan.route.clone();
         let mut sources = Vec::with_capacity(checked.tables.len());
         for t in &checked.tables {
-            let engine = self.engine.borrow();
-            let name = engine.schema_name(t)?;
-            let version = engine.version(&name)?;
+            let name = self.source_name(t)?;
+            let version = self.source_version(&name)?;
             sources.push((name, version));
         }
         sources.sort();
         let key = ResultKey { tenant: self.options.tenant.clone(), sources, fingerprint };
         if mode == CacheMode::Use {
             if let Some(hit) = self.result_cache.borrow_mut().get(&key, self.now_ms()) {
-                return Ok((hit, "hit"));
+                return Ok((hit, "hit", planned));
             }
         }
         let report = if mode == CacheMode::Bypass { "bypass" } else { "miss" };
         if let Some(wait) = self.flights.join(&key) {
-            return wait.await.map(|c| (c, report));
+            return wait.await.map(|c| (c, report, planned));
         }
         let lead = self.flights.lead(key.clone());
         // Let identical requests started in the same turn join this flight.
         yield_now().await;
-        let result = self.execute_checked(checked).map(|e| Rc::new(Computed { frame: e.frame, transformations: e.transformations }));
+        if planned.engine != "local" || planned.chosen != "local" {
+            obs.progress(None, format!("Route: {} ({})", planned.chosen, planned.engine), json!({"route": planned}));
+        }
+        let (result, route) = match self.run_route(plan, checked, intent, obs).await {
+            Ok((e, route)) => (Ok(Rc::new(Computed { frame: e.frame, transformations: e.transformations })), route),
+            Err(e) => (Err(e), planned),
+        };
         if let (Ok(c), true) = (&result, mode != CacheMode::Bypass) {
             let bytes = c.frame.estimated_size();
             self.result_cache.borrow_mut().put(key, c.clone(), bytes, self.now_ms());
         }
         lead.finish(result.clone());
-        result.map(|c| (c, report))
+        result.map(|c| (c, report, route))
     }
 
     /// Stage 5: row cap, byte cap, JSON-safe rows.
