@@ -23,12 +23,22 @@ run() {
   fi
 }
 
+# Real remote engines for tests/remote*.rs (ClickHouse, dask-sql, Cube, a fake server with faults),
+# on free ports in a state directory of this run; stopped on exit. Their addresses reach the
+# tests through the environment (the browser tests read them when they are compiled).
+export INSIGHTFLOW_REMOTE_STATE="${TMPDIR:-/tmp}/insightflow-remote-$$"
+log "remote test servers"
+bash scripts/remote-servers.sh start > "$logs/remote-servers.log" 2>&1 || { tail -n 40 "$logs/remote-servers.log" >&2; exit 1; }
+trap 'bash scripts/remote-servers.sh stop' EXIT
+set -a; source "$INSIGHTFLOW_REMOTE_STATE/env"; set +a
+
 run native cargo test
 bash scripts/build.sh || exit 1
-# What `wasm-pack test --headless --chrome` does, restricted to tests/web.rs and built with the
-# wasm-test profile (tests need panic=unwind, so they never share the release artifacts).
+# What `wasm-pack test --headless --chrome` does, restricted to tests/web.rs and tests/remote_web.rs,
+# built with the wasm-test profile (tests need panic=unwind, so they never share the release
+# artifacts).
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  run browser cargo test --profile wasm-test --target wasm32-unknown-unknown --test web
+  run browser cargo test --profile wasm-test --target wasm32-unknown-unknown --test web --test remote_web
 run node npm run --silent test:node
 # The package in real Chromium: plain page, worker host, Vite app, Node entry, tsc --strict, demo.
 run package node --test tests/browser/

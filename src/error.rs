@@ -43,6 +43,14 @@ pub enum ErrorCode {
     Timeout,
     /// The question could not be turned into a query.
     QuestionUnsupported,
+    /// A remote engine could not be reached (refused, DNS, CORS, TLS).
+    RemoteUnreachable,
+    /// A remote engine answered with an error (HTTP 4xx/5xx, a query error it reported).
+    RemoteError,
+    /// A remote engine did not answer within the time limit.
+    RemoteTimeout,
+    /// A remote engine's answer could not be read (malformed, truncated, wrong content type).
+    RemoteBadResponse,
     /// A bug in insightflow: should never be seen.
     Internal,
 }
@@ -66,6 +74,10 @@ impl ErrorCode {
             ErrorCode::Aborted => "ABORTED",
             ErrorCode::Timeout => "TIMEOUT",
             ErrorCode::QuestionUnsupported => "QUESTION_UNSUPPORTED",
+            ErrorCode::RemoteUnreachable => "REMOTE_UNREACHABLE",
+            ErrorCode::RemoteError => "REMOTE_ERROR",
+            ErrorCode::RemoteTimeout => "REMOTE_TIMEOUT",
+            ErrorCode::RemoteBadResponse => "REMOTE_BAD_RESPONSE",
             ErrorCode::Internal => "INTERNAL",
         }
     }

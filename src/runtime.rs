@@ -142,8 +142,10 @@ pub struct Runtime {
     pub(crate) options: RuntimeOptions,
     pub(crate) clock: Rc<dyn Clock>,
     pub(crate) engine: RefCell<LocalEngine>,
-    access: RefCell<HashMap<String, AccessList>>,
-    schema_cache: RefCell<TtlCache<(Tenant, String), Rc<TableSchema>>>,
+    pub(crate) access: RefCell<HashMap<String, AccessList>>,
+    pub(crate) schema_cache: RefCell<TtlCache<(Tenant, String), Rc<TableSchema>>>,
+    /// Remote sources (`registerRemote`) and their HTTP client; see [`crate::engine::router`].
+    pub(crate) remotes: crate::engine::router::Remotes,
     /// Column values and statistics for questions, keyed and invalidated like the schema.
     pub(crate) profile_cache: RefCell<TtlCache<(Tenant, String), Rc<crate::question::Profile>>>,
     /// The host's SQL generator for questions, if any.
@@ -180,6 +182,7 @@ impl Runtime {
             audit: RefCell::new(AuditLog::new(options.audit_capacity)),
             engine: RefCell::new(LocalEngine::new()),
             access: RefCell::new(HashMap::new()),
+            remotes: Default::default(),
             flights: Flights::default(),
             executions: Cell::new(0),
             clock,
@@ -269,6 +272,7 @@ impl Runtime {
                     None => access.remove(&schema.name),
                 };
                 drop(access);
+                self.forget_remote(&schema.name);
                 self.invalidate_caches(&schema.name);
             }
             Err(_) => {}
@@ -303,11 +307,14 @@ impl Runtime {
     }
 
     pub fn tables(&self) -> Vec<String> {
-        self.engine.borrow().table_names()
+        self.all_source_names()
     }
 
     /// The schema of a table, from the schema cache when fresh. The bool says whether it was a hit.
     pub fn schema_cached(&self, name: &str) -> Result<(Rc<TableSchema>, bool)> {
+        if let Some(remote) = self.remote_schema_sync(name) {
+            return remote.map(|s| (s, true));
+        }
         let resolved = self.engine.borrow().schema_name(name)?;
         self.check_access(&resolved)?;
         let key = (self.options.tenant.clone(), resolved.clone());
@@ -325,7 +332,7 @@ impl Runtime {
     }
 
     /// Drops cached schema and results of `table` (after re-registration, drop, invalidate).
-    fn invalidate_caches(&self, table: &str) {
+    pub(crate) fn invalidate_caches(&self, table: &str) {
         self.schema_cache.borrow_mut().remove_where(|(_, t)| t == table);
         self.profile_cache.borrow_mut().remove_where(|(_, t)| t == table);
         self.result_cache.borrow_mut().remove_where(|k| k.sources.iter().any(|(t, _)| t == table));
@@ -334,14 +341,23 @@ impl Runtime {
     /// `invalidate(source)`: forget cached schema and results of a table.
     pub fn invalidate(&self, name: &str) -> Result<()> {
         let start = Instant::now();
-        let resolved = self.engine.borrow().schema_name(name);
-        let outcome = resolved.map(|t| self.invalidate_caches(&t));
+        let resolved = self.source_name(name);
+        let outcome = resolved.map(|t| {
+            self.invalidate_remote(&t);
+            self.invalidate_caches(&t);
+        });
         self.audit("invalidate", name, None, outcome.as_ref().map(|_| None).map_err(|e| e.code), start);
         outcome
     }
 
     pub fn drop_table(&self, name: &str) -> bool {
         let start = Instant::now();
+        if let Some(t) = self.drop_remote(name) {
+            self.access.borrow_mut().remove(&t);
+            self.invalidate_caches(&t);
+            self.audit("drop", name, None, Ok(None), start);
+            return true;
+        }
         let resolved = self.engine.borrow().schema_name(name).ok();
         let existed = match &resolved {
             Some(t) => self.engine.borrow_mut().drop_table(t),
@@ -375,6 +391,7 @@ impl Runtime {
     }
 
     pub(crate) fn execute_checked(&self, checked: &crate::sql::CheckedQuery) -> Result<Executed> {
+        self.refuse_remote_in_sync(checked)?;
         for t in &checked.tables {
             if let Ok(resolved) = self.engine.borrow().schema_name(t) {
                 self.check_access(&resolved)?;

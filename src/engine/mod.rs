@@ -1,7 +1,10 @@
-//! Query engines. Today: the in-memory Polars engine ([`local::LocalEngine`]); remote
-//! engines and the router join here. Engines take checked SQL and return frames; they never
-//! parse user SQL themselves and never see credentials in error text.
+//! Query engines: the in-memory Polars engine ([`local::LocalEngine`]), remote engines over
+//! HTTP ([`remote`]) and the router that picks one per request ([`router`]). Engines take
+//! checked SQL and return frames; they never parse user SQL themselves and never see
+//! credentials in error text.
 
 pub mod local;
+pub mod remote;
+pub mod router;
 
 pub use local::{validate_table_name, Executed, LocalEngine, TableSchema};

@@ -20,7 +20,8 @@ export type ErrorCode =
   | "INVALID_ARGUMENT" | "SQL_SYNTAX" | "SQL_FORBIDDEN" | "SQL_UNSUPPORTED"
   | "UNKNOWN_TABLE" | "UNKNOWN_COLUMN" | "BAD_FILE" | "UNSUPPORTED_FORMAT"
   | "EMPTY_INPUT" | "TOO_LARGE" | "QUERY_FAILED" | "ACCESS_DENIED" | "ABORTED"
-  | "TIMEOUT" | "QUESTION_UNSUPPORTED" | "INTERNAL";
+  | "TIMEOUT" | "QUESTION_UNSUPPORTED" | "INTERNAL"
+  | "REMOTE_UNREACHABLE" | "REMOTE_ERROR" | "REMOTE_TIMEOUT" | "REMOTE_BAD_RESPONSE";
 
 /** The errors insightflow throws: a real `Error` with a code and a hint. */
 export interface InsightflowError extends Error {
@@ -101,7 +102,8 @@ export type StageName = "validate" | "schema" | "sql" | "execute" | "data" | "ch
 
 export interface ProgressEvent {
   stage: StageName;
-  status: "started" | "done" | "skipped" | "failed";
+  /** "progress": remote work inside the execute stage (route, engine state, rows). */
+  status: "started" | "done" | "skipped" | "failed" | "progress";
   /** 0..100, never decreasing; the last event is exactly 100. */
   percent: number;
   message: string;
@@ -134,6 +136,8 @@ export interface StageMeta {
   elapsedMs: number;
   cacheHit: boolean | null;
   transformations: Transformation[];
+  /** Execute stage only. */
+  route?: Route;
 }
 
 export interface Insight {
@@ -192,6 +196,49 @@ export interface AnalyzeResult {
 }
 
 export interface CacheStats { entries: number; bytes: number; hits: number; misses: number; evictions: number; }
+
+/** `registerRemote(name, options)`: a source whose data stays on a remote engine. */
+export interface RemoteOptions {
+  engine: "trino" | "clickhouse" | "cube" | "http";
+  /** Trino `http://host:8080`, ClickHouse `http://host:8123`, Cube `http://host:4000`, http: the endpoint. */
+  url: string;
+  /** The remote table (`db.t`, `catalog.schema.t`); for Cube, the cube's name. */
+  table: string;
+  /** Sent with every request (e.g. Authorization). Never shown, cached, logged or audited. */
+  headers?: Record<string, string>;
+  /** Trino session catalog and schema. */
+  catalog?: string;
+  schema?: string;
+  /** ClickHouse database. */
+  database?: string;
+  /** Trino X-Trino-User (default "insightflow"); ClickHouse user. */
+  user?: string;
+  /** ClickHouse password (secret). */
+  password?: string;
+  /** Rows in the remote table, if known (saves a COUNT when pull-down is allowed). */
+  rowCountHint?: number;
+  /** Allow fetching the whole table into the page when it is small enough (default false). */
+  pullDown?: boolean;
+  /** Largest table fetched into the page (default 100000 rows). */
+  pullDownMaxRows?: number;
+  /** Largest result accepted from the engine (default 1000000 rows); more: TOO_LARGE. */
+  maxRows?: number;
+  /** Largest answer body (default 256 MB). */
+  maxResponseBytes?: number;
+  /** Time limit of one remote query (default 30000 ms). */
+  timeoutMs?: number;
+  /** Retries of failed reads (default 2), backoff from retryBackoffMs (default 200 ms, doubling). */
+  retries?: number;
+  retryBackoffMs?: number;
+  allow?: AccessList;
+}
+
+/** Where a query ran (metadata of the execute stage). */
+export interface Route {
+  chosen: "local" | "pull-down" | "remote";
+  engine: "local" | "trino" | "clickhouse" | "cube" | "http";
+  reason: string;
+}
 
 export interface AuditEntry {
   time: number;
@@ -390,6 +437,25 @@ impl Runtime {
     #[wasm_bindgen(js_name = dropTable)]
     pub fn drop_table(&self, name: String) -> bool {
         self.core.drop_table(&name)
+    }
+}
+
+// ---- remote engines (issue 6): kept apart from the rest of the facade.
+
+#[wasm_bindgen]
+impl Runtime {
+    /// Declares a source whose data stays on a remote engine (Trino, ClickHouse, Cube or the
+    /// generic HTTP protocol), reached with `fetch`. Reads the schema from the engine and
+    /// resolves to it; `analyze` then routes queries on it (see `Route`).
+    #[wasm_bindgen(js_name = registerRemote, unchecked_return_type = "Promise<TableSchema>")]
+    pub fn register_remote(&self, name: String, #[wasm_bindgen(unchecked_param_type = "RemoteOptions")] options: JsValue) -> Promise {
+        let opts: Result<crate::engine::remote::RemoteOptions, JsValue> = serde_wasm_bindgen::from_value(options)
+            .map_err(|e| js_error(Error::invalid("The remote source options could not be read.", format!("Check the option names and types: {e}"))));
+        let core = self.core.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            let schema = core.register_remote(&name, opts?).await.map_err(js_error)?;
+            to_js(&schema)
+        })
     }
 }
 
