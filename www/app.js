@@ -4,7 +4,6 @@
 // column names, file names, questions, insights, narration and error messages are user data.
 
 const CLIENT_URL = '/pkg/client.js';
-const PKG_JSON_URL = '/pkg/package.json';
 const ECHARTS_URL = '/vendor/echarts/echarts.esm.min.js';
 const SAMPLE_URL = 'data/seattle-weather.csv';
 const SAMPLE_FILE = 'seattle-weather.csv';
@@ -12,9 +11,9 @@ const SAMPLE_TABLE = 'weather';
 const PAGE_SIZE = 100;
 const NUMERIC_TYPES = new Set(['integer', 'number', 'decimal', 'duration']);
 const TIME_TYPES = new Set(['date', 'datetime']);
-// Name of the request field that carries the options picked in clarifications (issue 4:
-// "a follow-up may pass the chosen option back"); the parser reads them as `answers`.
-const FOLLOW_UP_FIELD = 'answers';
+// The request field that carries the options picked in clarifications (issue 4: "a follow-up
+// may pass the chosen option back"): `answer`, one option or the list of successive choices.
+const FOLLOW_UP_FIELD = 'answer';
 
 const STAGES = [
   ['validate', 'Validate'],
@@ -492,17 +491,13 @@ GROUP BY weather
 ORDER BY days DESC`,
   },
   {
-    label: 'Wettest months',
-    question: 'top 5 months by total precipitation',
-    sql: `WITH months AS (
-  SELECT strftime(date, '%Y-%m') AS month, precipitation
-  FROM weather
-)
-SELECT month, ROUND(SUM(precipitation), 1) AS total_precipitation
-FROM months
-GROUP BY month
-ORDER BY total_precipitation DESC
-LIMIT 5`,
+    label: 'Windiest weather',
+    question: 'top 3 weather by average wind',
+    sql: `SELECT weather, ROUND(AVG(wind), 2) AS avg_wind
+FROM weather
+GROUP BY weather
+ORDER BY avg_wind DESC
+LIMIT 3`,
   },
   {
     label: 'Average wind',
@@ -611,6 +606,11 @@ async function runSuggestion(s) {
   if (outcome === 'unsupported') {
     clearError();
     await runSql(s.sql, { note: `Questions are not available in this version yet, so “${s.question}” ran as SQL.` });
+  } else if (outcome === 'failed' && !el.error.hidden && el.error.dataset.code !== 'ABORTED') {
+    // A suggestion should always show something: its SQL, saying why.
+    const code = el.error.dataset.code;
+    clearError();
+    await runSql(s.sql, { note: `“${s.question}” could not be answered as a question (${code}), so it ran as SQL.` });
   }
 }
 
@@ -776,6 +776,60 @@ function insertIntoSql(text) {
   el.sql.setRangeText(text, s ?? value.length, e ?? value.length, 'end');
   el.sqlOrigin.hidden = true;
   fitSql();
+}
+
+/**
+ * Lays out a one-line SQL query (as written from a question) on several lines: a clause per
+ * line, CTE bodies indented. Only whitespace outside quotes changes, so the query and its
+ * fingerprint (and so the result cache) stay the same. SQL with line breaks or comments is kept.
+ */
+export function formatSql(sql) {
+  if (sql.includes('\n') || sql.length < 60) return sql;
+  const clause = /^(FROM|WHERE|GROUP BY|HAVING|ORDER BY|LIMIT|UNION ALL|UNION|SELECT)\b/i;
+  const stack = []; // 'cte' | 'other' per open parenthesis
+  const indent = () => '  '.repeat(stack.length);
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i];
+    if (c === "'" || c === '"') {
+      let j = i + 1; // copy a quoted literal or identifier whole ('' and "" escape the quote)
+      while (j < sql.length && !(sql[j] === c && sql[j + 1] !== c)) j += sql[j] === c ? 2 : 1;
+      out += sql.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    if ((c === '-' && sql[i + 1] === '-') || (c === '/' && sql[i + 1] === '*')) return sql;
+    if (c === '(') {
+      const cte = /\bAS\s*$/i.test(out) && /^\(\s*SELECT\b/i.test(sql.slice(i));
+      stack.push(cte ? 'cte' : 'other');
+      out += '(';
+      i++;
+      if (cte) {
+        out += '\n' + indent();
+        while (sql[i] === ' ') i++;
+      }
+      continue;
+    }
+    if (c === ')') {
+      if (stack.pop() === 'cte') out = out.replace(/ +$/, '') + '\n' + indent();
+      out += ')';
+      i++;
+      continue;
+    }
+    if (c === ' ' && stack.every((t) => t === 'cte')) {
+      const m = clause.exec(sql.slice(i + 1));
+      // SELECT starts a line only after a CTE's closing parenthesis.
+      if (m && (m[1].toUpperCase() !== 'SELECT' || out.endsWith(')'))) {
+        out = out.replace(/ +$/, '') + '\n' + indent();
+        i++;
+        continue;
+      }
+    }
+    out += c;
+    i++;
+  }
+  return stack.length ? sql : out;
 }
 
 /** The table a query is about: the first registered table it reads, else the selected one. */
@@ -1025,7 +1079,8 @@ function hideClarification() {
 
 /** Re-asks the question with the chosen option; when it is not taken, rewrites the question. */
 async function answerClarification(request, opt) {
-  const answers = [...(request[FOLLOW_UP_FIELD] || []), opt];
+  const previous = request[FOLLOW_UP_FIELD];
+  const answers = [...(Array.isArray(previous) ? previous : previous == null ? [] : [previous]), opt];
   const before = state.lastClarification?.key;
   const outcome = await analyze({ source: request.source, question: request.question, [FOLLOW_UP_FIELD]: answers });
   if (outcome === 'clarify' && state.lastClarification?.key === before && opt && typeof opt === 'object' && opt.word) {
@@ -1063,7 +1118,7 @@ function renderAnswer(res, request) {
   state.page = 0;
   el.result.classList.remove('stale');
   renderResult();
-  if (request.question) setSql(res.sql, '· written from your question; edit it and Run');
+  if (request.question) setSql(formatSql(res.sql), '· written from your question; edit it and Run');
   else el.sqlOrigin.hidden = true;
 
   el.answer.dataset.state = 'done';
@@ -1456,20 +1511,10 @@ async function loadEcharts() {
   }
 }
 
-async function loadVersion() {
-  try {
-    const resp = await fetch(PKG_JSON_URL);
-    if (resp.ok) el.version.textContent = `insightflow ${(await resp.json()).version}`;
-  } catch {
-    /* the version is cosmetic */
-  }
-}
-
 async function main() {
   setupControls();
   setupDropzone();
   const charts = loadEcharts(); // in parallel with the engine; needed before the first answer
-  loadVersion();
   try {
     const { createWorkerRuntime } = await import(CLIENT_URL);
     const rt = createWorkerRuntime();

@@ -41,14 +41,10 @@ SELECT month, ROUND(AVG(temp_max), 1) AS avg_temp_max FROM months GROUP BY month
   },
   {
     name: 'top-n',
-    question: 'top 5 months by total precipitation',
-    sql: `WITH months AS (
-  SELECT strftime(date, '%Y-%m') AS month, precipitation FROM ${TABLE}
-)
-SELECT month, ROUND(SUM(precipitation), 1) AS total_precipitation FROM months
-GROUP BY month ORDER BY total_precipitation DESC LIMIT 5`,
+    question: 'top 3 weather by average wind',
+    sql: `SELECT weather, ROUND(AVG(wind), 2) AS avg_wind FROM ${TABLE} GROUP BY weather ORDER BY avg_wind DESC LIMIT 3`,
     charts: ['bar', 'pie'],
-    rows: 5,
+    rows: 3,
   },
 ];
 
@@ -217,16 +213,12 @@ describe('demo page', () => {
       const chart = await chartFacts();
       console.log(`# ${a.name}: chart ${JSON.stringify(chart)}`);
       const rows = Number(await page.getAttribute('#status', 'data-row-count'));
-      if (out.mode === 'sql') {
-        assert.equal(rows, a.rows);
-        assert.ok(a.charts.includes(chart.type), `chart type ${chart.type}`);
-      }
-      assert.ok(rows > 0);
+      assert.equal(rows, a.rows, 'the question and its SQL give the same number of rows');
+      assert.ok(a.charts.includes(chart.type), `chart type ${chart.type}`);
       assert.ok(chart.width > 300 && chart.height > 200, 'a visible SVG');
-      if (chart.type === 'line') assert.ok(chart.longestLine > 200, 'a line with many points');
+      if (chart.type === 'line') assert.ok(chart.longestLine > 8 * rows, 'a line through every point');
       else if (chart.type === 'bar') assert.equal(chart.filledMarks, rows, 'one bar per row');
-      else assert.ok(chart.filledMarks + chart.longestLine > 0, 'some marks');
-      if (a.name === 'top-n' && out.mode === 'question') assert.ok(rows <= 5);
+      else assert.ok(chart.filledMarks > 0, 'some marks');
 
       // Insights as a list, and the narration.
       const insights = await page.$$eval('#insights li', (els) => els.map((e) => e.textContent));
@@ -250,12 +242,24 @@ describe('demo page', () => {
     });
   }
 
-  test('the same analysis again is served from the result cache', async () => {
-    const a = ANALYSES[1];
-    await page.fill('#sql', a.sql);
+  test('the SQL in the editor runs again, from the result cache', async () => {
+    // The editor holds the SQL of the last analysis (written from the question, if one was asked).
     await nextRun(() => page.click('#run'));
     assert.match(await page.textContent('#details-summary'), /result cache hit/);
     assert.match(await page.textContent('#answer-meta'), /from the result cache/);
+  });
+
+  test('a top-N over time periods is shown as a ranking, not a trend', {
+    todo: 'library: "top 5 months by total precipitation" gets a line chart and a trend narration (issue reported)',
+  }, async (t) => {
+    if (Object.values(used).some((how) => how.startsWith('SQL'))) return t.skip('questions are not supported by this build');
+    await page.fill('#question', 'top 5 months by total precipitation');
+    const out = await nextRun(() => page.click('#ask'));
+    assert.equal(out.state, 'done');
+    await page.waitForTimeout(600);
+    await page.screenshot({ path: join(OUT, 'demo-top-months.png'), fullPage: true });
+    assert.equal(await page.getAttribute('#chart', 'data-type'), 'bar');
+    assert.doesNotMatch(await page.textContent('#narration'), /rose|fell|from \d{4}|up [\d.]+% from/);
   });
 
   test('errors are shown plainly, with a code and a hint', async () => {
@@ -280,7 +284,7 @@ describe('demo page', () => {
       window.__requests = [];
       rt.analyze = async (req, onProgress) => {
         window.__requests.push(JSON.parse(JSON.stringify({ ...req, options: undefined })));
-        if (!req.answers) {
+        if (!req.answer) {
           return {
             sql: '', intent: null, chart: null, chartSpec: null, insights: [], narration: null, warnings: [],
             data: { columns: [], rows: [], rowCount: 0, truncated: false }, progress: [], metadata: [],
@@ -291,7 +295,7 @@ describe('demo page', () => {
             },
           };
         }
-        return real({ source: table, sql: `SELECT weather, AVG(${req.answers[0].column}) AS avg_temp FROM ${table} GROUP BY weather ORDER BY weather`, options: req.options }, onProgress);
+        return real({ source: table, sql: `SELECT weather, AVG(${req.answer[0].column}) AS avg_temp FROM ${table} GROUP BY weather ORDER BY weather`, options: req.options }, onProgress);
       };
     }, TABLE);
     await page.fill('#question', 'average temp by weather');
@@ -304,7 +308,7 @@ describe('demo page', () => {
     assert.equal(out.state, 'done');
     assert.equal(await page.isHidden('#clarification'), true);
     const sent = await page.evaluate(() => window.__requests);
-    assert.deepEqual(sent.at(-1).answers, [{ label: 'temp_min', column: 'temp_min', word: 'temp' }]);
+    assert.deepEqual(sent.at(-1).answer, [{ label: 'temp_min', column: 'temp_min', word: 'temp' }]);
     assert.equal(sent.at(-1).question, 'average temp by weather');
     await page.evaluate(() => { delete window.insightflowDemo.runtime.analyze; }); // back to the prototype's
   });
