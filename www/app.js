@@ -1058,6 +1058,7 @@ function showClarification(res, request) {
     }),
   );
   el.clarification.hidden = false;
+  el.sqlOrigin.hidden = true; // the editor's SQL belongs to an earlier answer
   el.answer.dataset.state = 'clarify';
   el.result.classList.toggle('stale', !!state.result);
   el.progress.dataset.status = 'clarify';

@@ -275,6 +275,21 @@ describe('demo page', () => {
     await page.screenshot({ path: join(OUT, 'demo-error.png') });
   });
 
+  test('an ambiguous question gets a clarification from the parser; the choice answers it', async (t) => {
+    if (Object.values(used).some((how) => how.startsWith('SQL'))) return t.skip('questions are not supported by this build');
+    await page.fill('#question', 'average temp by weather');
+    let out = await nextRun(() => page.click('#ask'));
+    assert.equal(out.state, 'clarify');
+    const options = await page.$$eval('#clarification [data-option]', (els) => els.map((e) => e.textContent));
+    assert.ok(options.includes('temp_min') && options.includes('temp_max'), `options: ${options}`);
+    await page.screenshot({ path: join(OUT, 'demo-clarification-parser.png') });
+    const pick = options.indexOf('temp_min');
+    out = await nextRun(() => page.click(`#clarification [data-option="${pick}"]`));
+    assert.equal(out.state, 'done');
+    assert.match(await page.inputValue('#sql'), /temp_min/);
+    assert.equal(await page.getAttribute('#status', 'data-row-count'), '5');
+  });
+
   test('a clarification is shown with its options as buttons, and a choice re-asks', async () => {
     // Stands in for the question parser: the first answer is a clarification, and the
     // follow-up (carrying the chosen option) gets a real answer from the engine.
