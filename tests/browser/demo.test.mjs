@@ -173,6 +173,7 @@ describe('demo page', () => {
     assert.deepEqual(consoleErrors, []);
     // The engine runs in a Web Worker: the wasm is fetched by the worker, not the page.
     assert.equal(page.workers().length, 1, 'one worker hosts the engine');
+    await page.waitForTimeout(600); // the chart's entry animation
     await page.screenshot({ path: join(OUT, 'demo-start.png'), fullPage: true });
   });
 
