@@ -254,8 +254,14 @@ pub fn compile(intent: &Intent, profile: &Profile) -> Result<String> {
 
     // Rows, not groups: listings, scatter pairs, rankings of rows.
     if intent.measures.is_empty() && intent.dimensions.is_empty() {
-        let w = where_clause(&conds);
-        return Ok(format!("SELECT * FROM {t}{w}"));
+        let mut sql = format!("SELECT * FROM {t}{}", where_clause(&conds));
+        if let Some(s) = &intent.sort {
+            sql.push_str(&format!(" ORDER BY {} {} NULLS LAST", ctx.value_expr(&s.field)?, if s.descending { "DESC" } else { "ASC" }));
+        }
+        if let Some(n) = intent.limit {
+            sql.push_str(&format!(" LIMIT {n}"));
+        }
+        return Ok(sql);
     }
     if row_level {
         let mut cols: Vec<String> = Vec::new();
@@ -285,6 +291,13 @@ pub fn compile(intent: &Intent, profile: &Profile) -> Result<String> {
     }
 
     // Groups.
+    if intent.measures.iter().any(|m| m.aggregate == Aggregate::None) {
+        return Err(Error::new(
+            ErrorCode::QuestionUnsupported,
+            "This question mixes listing values with totals or groups.",
+            "Ask for the values, or for a total / average by a group, one at a time.",
+        ));
+    }
     if ranking {
         for d in &intent.dimensions {
             if d.time_unit.is_none() && d.bin.is_none() {

@@ -509,6 +509,11 @@ pub const PHRASES: &[(&str, Lex)] = &[
     ("cases", Entity),
     ("instances", Entity),
     ("occurrences", Entity),
+    ("everything", Entity),
+    ("the data", Entity),
+    ("all data", Entity),
+    ("the table", Entity),
+    ("all the data", Entity),
     ("times", Entity),
     // is
     ("is", Is),

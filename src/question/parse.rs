@@ -65,6 +65,8 @@ struct Item {
     col_hint: Option<usize>,
     /// Plural noun as written (for "top directors" vs "top director").
     plural: bool,
+    /// A column name that took in an aggregate word ("max temp" → temp_max).
+    absorbed: Option<Aggregate>,
     used: bool,
 }
 
@@ -197,6 +199,17 @@ fn lookup_phrase(tokens: &[Token], i: usize) -> Option<(usize, Lex)> {
         }
     }
     best
+}
+
+fn agg_word(a: Aggregate) -> &'static str {
+    match a {
+        Aggregate::Max => "highest",
+        Aggregate::Min => "lowest",
+        Aggregate::Sum => "total",
+        Aggregate::Avg => "average",
+        Aggregate::Median => "median",
+        _ => "",
+    }
 }
 
 fn aggregate_name(a: Aggregate) -> &'static str {
@@ -369,7 +382,7 @@ impl Parser<'_> {
         let mut i = 0;
         while i < n {
             let t = &tokens[i];
-            let mk = |kind: IK, text: String| Item { kind, text, col_hint: None, plural: false, used: false };
+            let mk = |kind: IK, text: String| Item { kind, text, col_hint: None, plural: false, absorbed: None, used: false };
             match &t.kind {
                 TokKind::Number(v) => {
                     items.push(mk(IK::Num(*v), t.raw.clone()));
@@ -402,7 +415,9 @@ impl Parser<'_> {
             // lexicon
             let phrase = lookup_phrase(tokens, i);
             if let Some((len, lex)) = phrase {
-                consider(len, 4, mk(IK::Lex(lex), span_text(i, i + len)), &mut best);
+                // rows / records / the data: the table's rows, like its own noun
+                let kind = if lex == Lex::Entity { IK::Entity } else { IK::Lex(lex) };
+                consider(len, 4, mk(kind, span_text(i, i + len)), &mut best);
             }
             // columns: longest span of words
             let words_end = (i..n).take_while(|&k| matches!(tokens[k].kind, TokKind::Word | TokKind::Number(_))).last().map(|k| k + 1).unwrap_or(i);
@@ -427,6 +442,12 @@ impl Parser<'_> {
                 let weak_date = !strong && cands.iter().all(|c| self.col(c.col).is_temporal());
                 let mut item = mk(IK::Col { cands, verb: weak_date }, span_text(i, i + len));
                 item.plural = tokens[i + len - 1].norm != singular(&tokens[i + len - 1].norm);
+                if len > 1 {
+                    item.absorbed = tokens[i..i + len].iter().find_map(|t| match lookup_phrase(std::slice::from_ref(t), 0) {
+                        Some((1, Lex::Agg(a))) if matches!(a, Aggregate::Max | Aggregate::Min | Aggregate::Avg | Aggregate::Sum | Aggregate::Median) => Some(a),
+                        _ => None,
+                    });
+                }
                 // "year" naming a date column "Year": a time unit of that column
                 if let (Some((1, Lex::Unit(u))), true) = (phrase, len == 1) {
                     let ci = item.cands()[0].col;
@@ -1109,6 +1130,14 @@ impl Parser<'_> {
                     };
                     self.items[i].used = true;
                     self.items[num_at].used = true;
+                    let mut v = v;
+                    if let (Some(ci), Some(Lex::Unit(TimeUnit::Hour))) = (ci, self.items.get(num_at + 1).and_then(Item::lex)) {
+                        // "longer than 2 hours" on a column in minutes
+                        if has_word(&matcher::split_name(&self.name(ci)), &["min", "mins", "minute", "minutes"]) {
+                            v *= 60.0;
+                            self.items[num_at + 1].used = true;
+                        }
+                    }
                     if let Some(ci) = ci {
                         // "weigh less than 2000 pounds": the word before names the same column
                         if let Some(b) = self.prev_idx(i, &[Lex::Is, Lex::Of, Lex::With, Lex::By, Lex::In]) {
@@ -1459,12 +1488,15 @@ impl Parser<'_> {
             };
             // lists: "USA or Japan", "comedies and dramas"
             let mut j = i + 1;
-            while j + 1 < n && matches!(self.items[j].lex(), Some(Lex::And | Lex::Or | Lex::Comma)) {
+            let mut compared = false;
+            while j + 1 < n && matches!(self.items[j].lex(), Some(Lex::And | Lex::Or | Lex::Comma | Lex::Versus)) {
                 let IK::Val(next) = self.items[j + 1].kind.clone() else { break };
                 let Some(v) = next.iter().find(|v| v.col == ci) else { break };
                 if self.items[j + 1].used {
                     break;
                 }
+                // "AAPL vs MSFT": both, side by side
+                compared |= self.items[j].is_lex(Lex::Versus);
                 values.push(json!(v.value));
                 words = format!("{words} {} {}", self.items[j].text, self.items[j + 1].text);
                 self.items[j].used = true;
@@ -1478,6 +1510,9 @@ impl Parser<'_> {
                 (true, _) => FilterOp::NotIn,
             };
             let name = self.name(ci);
+            if compared {
+                self.add_dim(Dimension { field: name.clone(), time_unit: None, bin: None });
+            }
             let shown: Vec<String> = values.iter().filter_map(Value::as_str).map(|s| format!("'{s}'")).collect();
             self.map(&words, "value", format!("{name} {} {}", op_symbol(op), shown.join(", ")), score);
             self.add_filter(i, Filter { field: name, op, values, time_unit: None });
@@ -2146,6 +2181,33 @@ impl Parser<'_> {
                     };
                     self.items[i].used = true;
                     let c = self.col(ci).clone();
+                    if let (Some(a), true, true) = (self.items[i].absorbed, c.is_numeric(), self.intent.dimensions.is_empty() && self.dangling_agg.is_none()) {
+                        // "max temp in July": the highest temp_max, or the average of temp_max?
+                        let word = self.items[i].text.clone();
+                        let chosen = self.answers.iter().find_map(|ans| match ans {
+                            Value::Object(o) if o.get("word").and_then(Value::as_str).is_none_or(|w| w.eq_ignore_ascii_case(&word)) => o.get("aggregate").and_then(Value::as_str).map(String::from),
+                            Value::String(s) => Some(s.to_lowercase()),
+                            _ => None,
+                        });
+                        let pick = match chosen.as_deref() {
+                            Some(x) if x == aggregate_name(a) || x.starts_with(agg_word(a)) => Some(a),
+                            Some(x) if x == "avg" || x.starts_with("average") => Some(Aggregate::Avg),
+                            _ => None,
+                        };
+                        match pick {
+                            Some(agg) => {
+                                self.add_measure(c.name.clone(), agg);
+                            }
+                            None => {
+                                let opts = vec![
+                                    json!({"label": format!("{} {}", agg_word(a), c.name), "column": c.name, "aggregate": aggregate_name(a), "word": word}),
+                                    json!({"label": format!("average {}", c.name), "column": c.name, "aggregate": "avg", "word": word}),
+                                ];
+                                self.ask(i, format!("By '{word}', do you mean the {} value of '{}' or its average?", agg_word(a), c.name), opts);
+                            }
+                        }
+                        continue;
+                    }
                     if c.is_numeric() && !self.small_integer(ci) {
                         if self.dangling_agg.is_some() {
                             let (_, a) = self.dangling_agg.take().unwrap_or((0, Aggregate::Sum));
@@ -2193,6 +2255,36 @@ impl Parser<'_> {
         if self.pending.is_some() {
             return;
         }
+        // Two values of one column are both wanted ("from USA ... from Japan"), never an
+        // impossible AND: merge them into one list.
+        let mut merged: Vec<Filter> = Vec::new();
+        for f in std::mem::take(&mut self.intent.filters) {
+            let kind = |op: FilterOp| match op {
+                FilterOp::Eq | FilterOp::In => Some(true),
+                FilterOp::Ne | FilterOp::NotIn => Some(false),
+                _ => None,
+            };
+            let slot = merged.iter_mut().find(|m| m.field == f.field && m.time_unit.is_none() && f.time_unit.is_none() && kind(m.op).is_some() && kind(m.op) == kind(f.op));
+            match slot {
+                Some(m) if f.values.iter().all(Value::is_string) && m.values.iter().all(Value::is_string) => {
+                    for v in f.values {
+                        if !m.values.contains(&v) {
+                            m.values.push(v);
+                        }
+                    }
+                    m.op = if kind(m.op) == Some(true) { FilterOp::In } else { FilterOp::NotIn };
+                }
+                _ => merged.push(f),
+            }
+        }
+        self.intent.filters = merged;
+        // Several values over time ("GOOG and AAPL by year"): one line each.
+        if self.intent.dimensions.iter().any(|d| d.time_unit.is_some()) {
+            let lists: Vec<String> = self.intent.filters.iter().filter(|f| f.op == FilterOp::In && f.time_unit.is_none()).map(|f| f.field.clone()).collect();
+            for field in lists {
+                self.add_dim(Dimension { field, time_unit: None, bin: None });
+            }
+        }
         if let Some((at, a)) = self.dangling_agg {
             let has_real = self.intent.measures.iter().any(|m| m.field != "*" || m.calc.is_some());
             if !has_real && !(a == Aggregate::Sum && self.count_seen) {
@@ -2222,10 +2314,18 @@ impl Parser<'_> {
             if self.intent.measures.is_empty() {
                 self.add_measure("*".into(), Aggregate::Count);
             }
-            if let Some(m) = self.intent.measures.iter_mut().find(|m| m.aggregate != Aggregate::None) {
-                m.calc = Some(Calc::Change);
-                let alias = measure_alias(m);
-                m.alias = Some(alias);
+            let profile = self.profile;
+            let numeric = |m: &Measure| m.aggregate != Aggregate::None && (m.field == "*" || matches!(m.aggregate, Aggregate::Count | Aggregate::CountDistinct) || profile.column(&m.field).is_some_and(ColumnProfile::is_numeric));
+            match self.intent.measures.iter_mut().find(|m| numeric(m)) {
+                Some(m) => {
+                    m.calc = Some(Calc::Change);
+                    let alias = measure_alias(m);
+                    m.alias = Some(alias);
+                }
+                None => {
+                    self.ask(0, "Growth of which number?".into(), self.profile.columns.iter().filter(|c| c.is_numeric()).take(8).map(|c| json!({"label": c.name, "column": c.name, "word": "growth"})).collect());
+                    return;
+                }
             }
         }
         if self.intent.measures.is_empty() && !self.intent.dimensions.is_empty() && self.projection.is_empty() {
@@ -2284,7 +2384,8 @@ impl Parser<'_> {
                     .find(|m| m.field == name)
                     .and_then(|m| m.alias.clone())
                     .or_else(|| self.intent.dimensions.iter().find(|d| d.field == name).map(dimension_alias));
-                if let Some(a) = alias {
+                let listing = self.intent.measures.is_empty() && self.intent.dimensions.is_empty();
+                if let Some(a) = alias.or_else(|| listing.then_some(name)) {
                     self.intent.sort = Some(Sort { field: a, descending: self.sort_desc.unwrap_or(false) });
                 }
             }
