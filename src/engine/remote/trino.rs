@@ -169,7 +169,8 @@ pub async fn query(call: &Call<'_>, sql: &str) -> Result<Fetched> {
         }
         // Servers that answer "not yet" at once (dask-sql) would be polled in a busy loop.
         if got == 0 {
-            let wait = (5.0 * 2f64.powi(idle.min(5) as i32)).min(100.0).min(call.remaining_ms());
+            // 2, 4, 8, … 128 ms: a quick query is picked up within a few ms, a slow one is not hammered
+            let wait = (2.0 * 2f64.powi(idle.min(6) as i32)).min(call.remaining_ms());
             call.client.sleep(wait).await;
             idle += 1;
         } else {
