@@ -41,4 +41,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   log "installing npm packages"
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# TPC-H SF 0.01 Parquet for the SQL compatibility suite (tests/compat.rs)
+bash scripts/tpch_data.sh
 log "set-up complete"

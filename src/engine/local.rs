@@ -10,6 +10,9 @@ use polars::sql::SQLContext;
 use serde::Serialize;
 
 use crate::error::{short_detail, suggestion_hint, Error, ErrorCode, Result};
+use sqlparser::ast::Query;
+
+use crate::sql::rewrite::{self, Catalog, Kind, Literal};
 use crate::sql::{CheckedQuery, Transformation};
 use crate::table::{columns_of, ColumnInfo};
 
@@ -132,25 +135,138 @@ impl LocalEngine {
         self.resolve(name).map(|(_, t)| t.version)
     }
 
-    /// Runs a checked query over the registered tables.
+    /// A fresh SQL context with `tables` registered under the names as written, and the
+    /// functions the rewrite layer calls.
+    fn context(&self, tables: &[String]) -> Result<SQLContext> {
+        let mut ctx = SQLContext::new().with_function_registry(super::udf::registry());
+        for name in tables {
+            let (_, t) = self.resolve(name)?;
+            ctx.register(name, t.df.clone().lazy());
+        }
+        Ok(ctx)
+    }
+
+    /// Runs a checked query over the registered tables. The SQL first goes through the
+    /// rewrite layer (`sql::rewrite`), which records what it changed.
     pub fn query(&self, q: &CheckedQuery) -> Result<Executed> {
-        let mut ctx = SQLContext::new();
         let mut columns: Vec<String> = Vec::new();
         for name in &q.tables {
             let (_, t) = self.resolve(name)?;
-            // Registered under the name as written, so case-insensitive matches resolve.
-            ctx.register(name, t.df.clone().lazy());
             columns.extend(t.df.get_column_names().iter().map(|c| c.to_string()));
         }
         columns.sort();
         columns.dedup();
-        let transformations = Vec::new();
-        let sql = q.statement.to_string();
-        let frame = ctx
+        let catalog = EngineCatalog { engine: self, tables: &q.tables, columns: &columns };
+        let (statement, transformations) = match rewrite::rewrite(&q.statement, &catalog) {
+            Ok(r) => (r.statement, r.transformations),
+            // a bug in the rewriter: run the query as written rather than fail
+            Err(e) if e.code == ErrorCode::Internal => {
+                (q.statement.clone(), Vec::new())
+            }
+            Err(e) => return Err(e),
+        };
+        let sql = statement.to_string();
+        let frame = self
+            .context(&q.tables)?
             .execute(&sql)
             .and_then(LazyFrame::collect)
             .map_err(|e| map_polars_error(&e, &columns, &self.table_names()))?;
         Ok(Executed { frame, transformations })
+    }
+}
+
+/// What the rewrite layer asks of the engine: schemas, result columns of derived queries,
+/// and running an uncorrelated subquery.
+struct EngineCatalog<'a> {
+    engine: &'a LocalEngine,
+    tables: &'a [String],
+    columns: &'a [String],
+}
+
+impl EngineCatalog<'_> {
+    fn plan(&self, query: &Query) -> Result<LazyFrame> {
+        self.engine
+            .context(self.tables)?
+            .execute(&query.to_string())
+            .map_err(|e| map_polars_error(&e, self.columns, &self.engine.table_names()))
+    }
+}
+
+fn kind_of_dtype(dt: &DataType) -> Kind {
+    match dt {
+        d if d.is_integer() => Kind::Int,
+        d if d.is_float() => Kind::Float,
+        DataType::Decimal(_, _) => Kind::Decimal,
+        DataType::String | DataType::Categorical(_, _) | DataType::Enum(_, _) => Kind::Str,
+        DataType::Boolean => Kind::Bool,
+        DataType::Date => Kind::Date,
+        DataType::Datetime(_, _) => Kind::Datetime,
+        DataType::Time => Kind::Time,
+        DataType::Duration(_) => Kind::Duration,
+        _ => Kind::Other,
+    }
+}
+
+fn literal_of(av: &AnyValue) -> Literal {
+    match av {
+        AnyValue::Null => Literal::Null,
+        AnyValue::Boolean(b) => Literal::Bool(*b),
+        AnyValue::Int8(v) => Literal::Int(i128::from(*v)),
+        AnyValue::Int16(v) => Literal::Int(i128::from(*v)),
+        AnyValue::Int32(v) => Literal::Int(i128::from(*v)),
+        AnyValue::Int64(v) => Literal::Int(i128::from(*v)),
+        AnyValue::Int128(v) => Literal::Int(*v),
+        AnyValue::UInt8(v) => Literal::Int(i128::from(*v)),
+        AnyValue::UInt16(v) => Literal::Int(i128::from(*v)),
+        AnyValue::UInt32(v) => Literal::Int(i128::from(*v)),
+        AnyValue::UInt64(v) => Literal::Int(i128::from(*v)),
+        AnyValue::Float32(v) => Literal::Float(f64::from(*v)),
+        AnyValue::Float64(v) => Literal::Float(*v),
+        AnyValue::Decimal(v, scale) => Literal::Decimal(*v, *scale),
+        AnyValue::String(s) => Literal::Str((*s).to_string()),
+        AnyValue::StringOwned(s) => Literal::Str(s.to_string()),
+        AnyValue::Date(d) => Literal::Date(*d),
+        AnyValue::Datetime(v, unit, _) | AnyValue::DatetimeOwned(v, unit, _) => Literal::Datetime(match unit {
+            TimeUnit::Nanoseconds => v.div_euclid(1000),
+            TimeUnit::Microseconds => *v,
+            TimeUnit::Milliseconds => v.saturating_mul(1000),
+        }),
+        other => Literal::Str(other.str_value().into_owned()),
+    }
+}
+
+impl Catalog for EngineCatalog<'_> {
+    fn table(&self, name: &str) -> Option<Vec<(String, Kind)>> {
+        let (_, t) = self.engine.resolve(name).ok()?;
+        Some(t.df.get_columns().iter().map(|c| (c.name().to_string(), kind_of_dtype(c.dtype()))).collect())
+    }
+
+    fn columns(&self, query: &Query) -> Result<Vec<(String, Kind)>> {
+        let mut lf = self.plan(query)?;
+        let schema = lf.collect_schema().map_err(|e| map_polars_error(&e, self.columns, &self.engine.table_names()))?;
+        Ok(schema.iter().map(|(n, dt)| (n.to_string(), kind_of_dtype(dt))).collect())
+    }
+
+    fn rows(&self, query: &Query, limit: usize) -> Result<Vec<Vec<Literal>>> {
+        let limit = IdxSize::try_from(limit).unwrap_or(IdxSize::MAX);
+        let df = self
+            .plan(query)?
+            .limit(limit)
+            .collect()
+            .map_err(|e| map_polars_error(&e, self.columns, &self.engine.table_names()))?;
+        let cols: Vec<Series> = df.get_columns().iter().map(|c| c.as_materialized_series().rechunk()).collect();
+        let mut out = Vec::with_capacity(df.height());
+        for i in 0..df.height() {
+            out.push(cols.iter().map(|s| s.get(i).map(|v| literal_of(&v)).unwrap_or(Literal::Null)).collect());
+        }
+        Ok(out)
+    }
+
+    fn now_micros(&self) -> i64 {
+        web_time::SystemTime::now()
+            .duration_since(web_time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX))
+            .unwrap_or(0)
     }
 }
 
@@ -179,20 +295,28 @@ fn quoted_name(msg: &str) -> Option<String> {
 pub(crate) fn map_polars_error(err: &PolarsError, columns: &[String], tables: &[String]) -> Error {
     let inner = unwrap_context(err);
     let msg = inner.to_string();
-    let detail = short_detail(&msg);
+    let detail = engine_detail(&msg);
+    // "(engine said: ...)" only when the engine's words are readable
+    let said = |prefix: &str| detail.as_ref().map(|d| format!("{prefix}(engine said: {d})")).unwrap_or_default();
     match inner {
         PolarsError::ColumnNotFound(_) | PolarsError::SchemaFieldNotFound(_) | PolarsError::StructFieldNotFound(_) => {
-            let name = quoted_name(&msg).unwrap_or_else(|| detail.clone());
-            Error::new(
-                ErrorCode::UnknownColumn,
-                format!("There is no column named '{name}'."),
-                suggestion_hint("column", &name, columns),
-            )
+            match quoted_name(&msg).filter(|n| !n.starts_with("__if_")) {
+                Some(name) => Error::new(
+                    ErrorCode::UnknownColumn,
+                    format!("There is no column named '{name}'."),
+                    suggestion_hint("column", &name, columns),
+                ),
+                None => Error::new(
+                    ErrorCode::UnknownColumn,
+                    "The query names a column that does not exist here.",
+                    suggestion_hint("column", "", columns),
+                ),
+            }
         }
         PolarsError::SQLSyntax(_) => Error::new(
             ErrorCode::SqlSyntax,
             "The SQL could not be understood.",
-            format!("Check the spelling and punctuation: {detail}"),
+            format!("Check the spelling and punctuation.{}", said(" ")),
         ),
         PolarsError::SQLInterface(_) => {
             let lower = msg.to_lowercase();
@@ -203,28 +327,62 @@ pub(crate) fn map_polars_error(err: &PolarsError, columns: &[String], tables: &[
                     format!("There is no table named '{name}'."),
                     suggestion_hint("table", &name, tables),
                 )
+            } else if let Some(f) = lower.strip_prefix("unsupported function ").and_then(|r| quoted_name(r)) {
+                Error::new(
+                    ErrorCode::SqlUnsupported,
+                    format!("The in-page engine has no function {}().", f.to_uppercase()),
+                    "Compute it with the functions it has (string, math, date and aggregate functions), or with CASE.",
+                )
+            } else if lower.contains("join constraint") || lower.contains("join type") {
+                Error::new(
+                    ErrorCode::SqlUnsupported,
+                    "The in-page engine cannot run this kind of join condition.",
+                    "Join on column equalities (ON a.id = b.id) and put other conditions in WHERE.",
+                )
+            } else if lower.contains("no table or struct column named") || lower.contains("no column named") {
+                let name = quoted_name(&msg).unwrap_or_default();
+                Error::new(
+                    ErrorCode::UnknownColumn,
+                    format!("'{name}' does not name a table or column of this query."),
+                    suggestion_hint("column", &name, columns),
+                )
             } else {
                 Error::new(
                     ErrorCode::SqlUnsupported,
                     "This SQL uses something the in-page engine does not support yet.",
-                    format!("Try a simpler form of the same query. Engine said: {detail}"),
+                    format!("Try a simpler form of the same query.{}", said(" ")),
                 )
             }
         }
         PolarsError::Duplicate(_) => Error::new(
             ErrorCode::QueryFailed,
             "Two result columns have the same name.",
-            format!("Give each selected column its own name with AS. ({detail})"),
+            format!("Give each selected column its own name with AS.{}", said(" ")),
         ),
         PolarsError::SchemaMismatch(_) | PolarsError::InvalidOperation(_) => Error::new(
             ErrorCode::QueryFailed,
             "The query mixes values of different kinds (for example text and numbers).",
-            format!("Check the types of the columns you compare or combine; CAST can convert them. ({detail})"),
+            format!("Check the types of the columns you compare or combine; CAST can convert them.{}", said(" ")),
         ),
         _ => Error::new(
             ErrorCode::QueryFailed,
             "The query could not be run on this data.",
-            format!("Engine said: {detail}"),
+            match detail {
+                Some(d) => format!("Check the values and types the query uses (engine said: {d})."),
+                None => "Check the values and types the query uses.".to_string(),
+            },
         ),
     }
+}
+
+/// The engine's message, when it is fit for a user: one short line, without query plans,
+/// debug dumps of the SQL tree or the rewrite layer's internal names.
+fn engine_detail(msg: &str) -> Option<String> {
+    const INTERNAL: [&str; 12] =
+        ["FAILED HERE", "RESOLVING", "Ident {", "Span(", "{ value:", "Location(", "DslPlan", "LogicalPlan", "__if_", "SELECT [", "DF [", "\n"];
+    if INTERNAL.iter().any(|m| msg.contains(m)) {
+        return None;
+    }
+    let d = short_detail(msg);
+    (!d.is_empty()).then_some(d)
 }

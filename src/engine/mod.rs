@@ -6,5 +6,6 @@
 pub mod local;
 pub mod remote;
 pub mod router;
+pub(crate) mod udf;
 
 pub use local::{validate_table_name, Executed, LocalEngine, TableSchema};

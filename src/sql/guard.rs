@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, Query, SetExpr, Statement, TableFactor, Visit, Visitor};
-use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::{Parser, ParserOptions};
 
 use crate::error::{Error, ErrorCode, Result};
@@ -31,7 +30,7 @@ pub fn check(sql: &str) -> Result<CheckedQuery> {
             "Write a query such as: SELECT * FROM my_table LIMIT 10",
         ));
     }
-    let statements = Parser::new(&GenericDialect)
+    let statements = Parser::new(&super::dialect::QueryDialect)
         .with_options(ParserOptions { trailing_commas: true, ..Default::default() })
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())

@@ -2,11 +2,14 @@
 //! polars-sql uses, so what is checked is what runs), the read-only guard, and the tables a
 //! query reads. Never executes anything and never panics on user text.
 
+mod dialect;
 mod fingerprint;
 mod guard;
+pub mod rewrite;
 
 use serde::Serialize;
 
+pub use dialect::QueryDialect;
 pub use fingerprint::fingerprint;
 pub use guard::{check, CheckedQuery};
 
