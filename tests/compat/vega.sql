@@ -949,3 +949,122 @@ SELECT job, year, count FROM jobs WHERE sex = 'women' AND job LIKE 'T%' QUALIFY 
 
 -- name: trim_functions
 SELECT TRIM('  x  ') AS t, LTRIM('  x') AS l, RTRIM('x  ') AS r;
+
+-- ===== harder cases =====
+
+-- name: weather_date_difference_days
+-- ordered
+SELECT date, date - DATE '2012-01-01' AS days FROM weather WHERE date < DATE '2012-01-04' ORDER BY date;
+
+-- name: flights_timestamp_interval_hours
+-- ordered
+SELECT STRPTIME(date, '%Y/%m/%d %H:%M') + INTERVAL '2 hours' AS later FROM flights WHERE origin = 'SAT' AND destination = 'HOU' ORDER BY 1 LIMIT 3;
+
+-- name: weather_epoch_and_dow
+-- ordered
+SELECT date, EXTRACT(epoch FROM date) AS e, EXTRACT(dow FROM date) AS dow, EXTRACT(doy FROM date) AS doy FROM weather WHERE date < DATE '2012-01-04' ORDER BY date;
+
+-- name: cars_right_join
+SELECT a.Origin, b.n FROM (SELECT DISTINCT Origin FROM cars WHERE Cylinders = 3) a RIGHT JOIN (SELECT Origin, COUNT(*) AS n FROM cars GROUP BY Origin) b ON a.Origin = b.Origin;
+
+-- name: cars_full_outer_join
+SELECT a.Origin AS ao, b.Origin AS bo FROM (SELECT DISTINCT Origin FROM cars WHERE Cylinders = 3) a FULL OUTER JOIN (SELECT DISTINCT Origin FROM cars WHERE Cylinders = 5) b ON a.Origin = b.Origin;
+
+-- name: cars_cte_self_join
+WITH o AS (SELECT Origin, Cylinders, COUNT(*) AS n FROM cars GROUP BY 1, 2)
+SELECT x.Origin, x.Cylinders, x.n, y.n AS usa_n FROM o x JOIN o y ON x.Cylinders = y.Cylinders AND y.Origin = 'USA' WHERE x.Origin <> 'USA';
+
+-- name: cars_order_by_expression_not_selected
+-- ordered
+SELECT Name FROM cars WHERE Origin = 'Europe' AND Cylinders = 4 ORDER BY Weight_in_lbs / Displacement DESC, Name LIMIT 5;
+
+-- name: cars_distinct_order_by
+-- ordered
+SELECT DISTINCT Cylinders FROM cars ORDER BY Cylinders DESC;
+
+-- name: cars_union_all_limit
+-- ordered
+SELECT Name, Horsepower FROM cars WHERE Origin = 'Japan' AND Horsepower IS NOT NULL
+UNION ALL SELECT Name, Horsepower FROM cars WHERE Origin = 'Europe' AND Horsepower IS NOT NULL
+ORDER BY Horsepower DESC, Name LIMIT 4;
+
+-- name: cars_count_distinct_having
+-- ordered
+SELECT Origin, COUNT(DISTINCT Cylinders) AS kinds FROM cars GROUP BY Origin HAVING COUNT(DISTINCT Cylinders) > 3 ORDER BY Origin;
+
+-- name: cars_derived_with_limit
+SELECT AVG(Horsepower) AS hp FROM (SELECT Horsepower FROM cars WHERE Horsepower IS NOT NULL ORDER BY Horsepower DESC, Name LIMIT 10) t;
+
+-- name: cars_window_partition_by_expression
+SELECT Name, Weight_in_lbs, RANK() OVER (PARTITION BY Weight_in_lbs > 3000 ORDER BY Weight_in_lbs DESC) AS r FROM cars WHERE Cylinders = 5;
+
+-- name: cars_window_whole_partition_range
+SELECT DISTINCT Origin, MAX(Weight_in_lbs) OVER (PARTITION BY Origin ORDER BY Weight_in_lbs RANGE BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS heaviest FROM cars;
+
+-- name: cars_null_arithmetic
+SELECT Name, Horsepower + Miles_per_Gallon AS s, Name || NULL AS n, CONCAT(Name, NULL, '!') AS c FROM cars WHERE Horsepower IS NULL;
+
+-- name: cars_in_negated_list
+SELECT COUNT(*) AS n FROM cars WHERE Cylinders NOT IN (4, 8);
+
+-- name: weather_scalar_subquery_date
+SELECT COUNT(*) AS n FROM weather WHERE date > (SELECT MAX(date) FROM weather) - INTERVAL '30 days';
+
+-- name: cars_group_by_with_window_partition
+-- ordered
+SELECT Origin, Cylinders, COUNT(*) AS n, SUM(COUNT(*)) OVER (PARTITION BY Origin) AS origin_total FROM cars GROUP BY Origin, Cylinders ORDER BY Origin, Cylinders;
+
+-- name: movies_case_in_aggregate_with_nulls
+SELECT "MPAA Rating", SUM(CASE WHEN "IMDB Rating" >= 7 THEN 1 END) AS good FROM movies GROUP BY 1;
+
+-- name: cars_like_escape
+SELECT COUNT(*) AS n FROM cars WHERE Name LIKE '%(sw)%';
+
+-- name: cars_avg_integer_column
+SELECT AVG(Cylinders) AS c, SUM(Cylinders) AS s FROM cars;
+
+-- name: cars_exists_with_range_correlation
+SELECT COUNT(*) AS n FROM cars a WHERE NOT EXISTS (SELECT 1 FROM cars b WHERE b.Origin = a.Origin AND b.Horsepower > a.Horsepower);
+
+-- name: gapminder_correlated_in_select
+-- ordered
+SELECT country, pop, (SELECT MAX(pop) FROM gapminder h WHERE h.country = g.country) AS peak FROM gapminder g WHERE year = 1955 ORDER BY pop DESC LIMIT 3;
+
+-- name: stocks_cumulative_count_distinct_window
+SELECT symbol, COUNT(*) OVER (PARTITION BY symbol) AS months, MIN(price) OVER (PARTITION BY symbol) AS low FROM stocks WHERE date = 'Jan 1 2005';
+
+-- name: jobs_string_agg_free_listing
+SELECT sex, COUNT(DISTINCT job) AS jobs FROM jobs WHERE year = 2000 AND count > 100000 GROUP BY sex;
+
+-- name: population_union_totals
+-- ordered
+SELECT 'men' AS who, SUM(people) AS p FROM population WHERE year = 2000 AND sex = 1
+UNION ALL SELECT 'women', SUM(people) FROM population WHERE year = 2000 AND sex = 2
+UNION ALL SELECT 'all', SUM(people) FROM population WHERE year = 2000 ORDER BY p;
+
+-- name: weather_monthly_having_window
+-- ordered
+SELECT YEAR(date) AS y, MONTH(date) AS m, SUM(precipitation) AS p, AVG(SUM(precipitation)) OVER (PARTITION BY YEAR(date)) AS year_avg
+FROM weather GROUP BY 1, 2 HAVING SUM(precipitation) > 150 ORDER BY 1, 2;
+
+-- name: cars_string_agg_ordered
+-- ordered
+SELECT Origin, STRING_AGG(DISTINCT CAST(Cylinders AS VARCHAR), ',' ORDER BY CAST(Cylinders AS VARCHAR)) AS cyl FROM cars GROUP BY Origin ORDER BY Origin;
+
+-- name: cars_string_agg_names
+-- ordered
+SELECT Cylinders, STRING_AGG(Name, '; ' ORDER BY Name) AS names FROM cars WHERE Cylinders IN (3, 5) GROUP BY Cylinders ORDER BY Cylinders;
+
+-- name: weather_range_interval_frame
+-- ordered
+SELECT date, SUM(precipitation) OVER (ORDER BY date RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW) AS week_rain
+FROM weather WHERE date < DATE '2012-01-10' ORDER BY date;
+
+-- name: movies_mode_rating
+SELECT "Major Genre", MODE("MPAA Rating") AS typical FROM movies WHERE "Major Genre" IN ('Horror', 'Musical') GROUP BY 1;
+
+-- name: cars_arg_max
+SELECT Origin, ARG_MAX(Name, Weight_in_lbs) AS heaviest FROM cars GROUP BY Origin;
+
+-- name: cars_rollup
+SELECT Origin, Cylinders, COUNT(*) AS n FROM cars GROUP BY ROLLUP (Origin, Cylinders);

@@ -21,7 +21,8 @@ use super::scope::{Col, Rel, Scope};
 use super::{names, unsupported, Kind, Rw};
 use crate::error::{Error, ErrorCode, Result};
 
-const AGGREGATES: [&str; 25] = [
+const AGGREGATES: [&str; 28] = [
+    "string_agg", "listagg", "group_concat",
     "count", "sum", "avg", "mean", "min", "max", "median", "quantile_cont", "quantile_disc", "quantile", "stddev", "stddev_samp", "stdev",
     "stdev_samp", "variance", "var_samp", "var", "first", "last", "corr", "covar_pop", "covar_samp", "covar", "array_agg", "approx_count_distinct",
 ];
@@ -268,7 +269,8 @@ impl Rw<'_> {
             let distinct = is_distinct_call(f);
             let args: Vec<Expr> = fargs(f).into_iter().cloned().collect();
             let filter = f.filter.as_deref().cloned();
-            if ast::has_arg_clauses(f) || !f.within_group.is_empty() {
+            let string_agg = matches!(name.as_str(), "string_agg" | "listagg" | "group_concat");
+            if (ast::has_arg_clauses(f) && !string_agg) || !f.within_group.is_empty() {
                 return Err(unsupported(format!("ORDER BY / WITHIN GROUP inside {}()", name.to_uppercase()), "Remove the ordering inside the aggregate."));
             }
             let mut arg = |rw: &Self, e: Expr, to_double: bool| -> String {
@@ -353,6 +355,44 @@ impl Rw<'_> {
                     let x = arg(self, need(first)?, true);
                     let y = arg(self, need(args.get(1).cloned())?, true);
                     format!("{}({x}, {y})", if name == "covar" { "COVAR_SAMP".to_string() } else { name.to_uppercase() })
+                }
+                "string_agg" | "listagg" | "group_concat" => {
+                    // the values as a list (ordered as asked), then joined
+                    let sep = match args.get(1) {
+                        None => ",".to_string(),
+                        Some(x) => ast::str_literal(x).map(str::to_string).ok_or_else(|| {
+                            unsupported("STRING_AGG with a computed separator", "Write the separator as text, e.g. STRING_AGG(x, ', ').")
+                        })?,
+                    };
+                    let x = need(first)?;
+                    let v = arg(self, Expr::Cast { kind: CastKind::Cast, expr: Box::new(x), data_type: DataType::Varchar(None), format: None }, false);
+                    let mut order: Vec<String> = Vec::new();
+                    if let sqlparser::ast::FunctionArguments::List(l) = &f.args {
+                        for c in &l.clauses {
+                            if let sqlparser::ast::FunctionArgumentClause::OrderBy(obs) = c {
+                                for o in obs {
+                                    let w = arg(self, o.expr.clone(), false);
+                                    let dir = if o.asc == Some(false) { " DESC" } else { "" };
+                                    let nulls = match o.nulls_first {
+                                        Some(true) => " NULLS FIRST",
+                                        _ => " NULLS LAST",
+                                    };
+                                    order.push(format!("{w}{dir}{nulls}"));
+                                }
+                            }
+                        }
+                    }
+                    if distinct && !order.is_empty() {
+                        return Err(unsupported(
+                            "STRING_AGG(DISTINCT ... ORDER BY ...)",
+                            "Take the distinct values in a subquery first (SELECT DISTINCT ...), then STRING_AGG(x, ',' ORDER BY x).",
+                        ));
+                    }
+                    let order_sql = if order.is_empty() { String::new() } else { format!(" ORDER BY {}", order.join(", ")) };
+                    mid.push(format!("COUNT({v}) AS __if_a{j}_n"));
+                    let sep_sql = ast::string(&sep);
+                    outer = ast::parse_expr(&format!("CASE WHEN __if_a{j}_n = 0 THEN NULL ELSE ARRAY_TO_STRING(__if_a{j}, {sep_sql}) END"))?;
+                    format!("ARRAY_AGG({}{v}{order_sql})", if distinct { "DISTINCT " } else { "" })
                 }
                 other => return Err(unsupported(format!("the aggregate {}()", other.to_uppercase()), "Use COUNT, SUM, AVG, MIN, MAX, MEDIAN, QUANTILE_CONT, STDDEV or VARIANCE.")),
             };

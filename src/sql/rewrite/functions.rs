@@ -243,6 +243,10 @@ impl Rw<'_> {
                     self.note("cast_rounds", "Casting a fractional number to an integer rounds it, as DuckDB does (the engine would truncate).");
                 }
             }
+            Expr::Extract { field, expr, .. } if is_epoch(field) && self.kind_of(expr) == Some(Kind::Date) => {
+                *e = epoch_of_date((**expr).clone());
+                self.note("date_functions", "EXTRACT(epoch FROM date) is the date's days times 86400.");
+            }
             Expr::Cast { kind: CastKind::TryCast | CastKind::SafeCast, .. } => {
                 return Err(unsupported("TRY_CAST", "Use CAST(x AS type); check the values first with a WHERE clause."));
             }
@@ -348,6 +352,13 @@ impl Rw<'_> {
                 self.note_dates();
             }
         }
+        // date - date is a number of days (the engine gives a duration)
+        if matches!(op, BinaryOperator::Minus) && self.kind_of(left) == Some(Kind::Date) && self.kind_of(right) == Some(Kind::Date) {
+            let (l, r) = ((**left).clone(), (**right).clone());
+            *e = call("__if_date_diff", vec![string("day"), r, l]);
+            self.note("date_functions", "Subtracting dates gives the number of days between them, as in DuckDB.");
+            return Ok(());
+        }
         if matches!(op, BinaryOperator::Divide) {
             let kl = self.kind_of(left);
             let kr = self.kind_of(right);
@@ -383,6 +394,11 @@ impl Rw<'_> {
             (n, 1) if !windowed && !no_parens && part_function(n).is_some() => {
                 let part = part_function(n).unwrap_or("year");
                 Some((call("date_part", vec![string(part), args[0].clone()]), format!("{n}(x) is DATE_PART('{part}', x).")))
+            }
+            ("date_part" | "datepart", 2)
+                if str_literal(&args[0]).is_some_and(|p| p.eq_ignore_ascii_case("epoch")) && self.kind_of(&args[1]) == Some(Kind::Date) =>
+            {
+                Some((epoch_of_date(args[1].clone()), "DATE_PART('epoch', date) is the date's days times 86400.".into()))
             }
             ("dayname", 1) => Some((call("strftime", vec![args[0].clone(), string("%A")]), "dayname(x) is STRFTIME(x, '%A').".into())),
             ("monthname", 1) => Some((call("strftime", vec![args[0].clone(), string("%B")]), "monthname(x) is STRFTIME(x, '%B').".into())),
@@ -469,7 +485,7 @@ impl Rw<'_> {
                 let out = if name.starts_with("std") { call("sqrt", vec![pop]) } else { pop };
                 Some((out, format!("{name}(x) is computed from VAR_SAMP(x) and COUNT(x).")))
             }
-            ("string_agg" | "listagg" | "group_concat" | "mode" | "product" | "arg_max" | "arg_min" | "max_by" | "min_by" | "bool_and" | "bool_or", _) => {
+            ("mode" | "product" | "arg_max" | "arg_min" | "max_by" | "min_by" | "bool_and" | "bool_or", _) => {
                 return Err(unsupported(format!("the aggregate {}()", name.to_uppercase()), alternative(&name)));
             }
             ("lpad" | "rpad" | "repeat" | "regexp_replace" | "regexp_extract" | "md5" | "hash" | "initcap" | "make_date" | "to_timestamp" | "epoch_ms", _) => {
@@ -611,6 +627,20 @@ fn alternative(name: &str) -> String {
         "make_date" => "Use DATE(CONCAT(y, '-', m, '-', d)) or a DATE 'YYYY-MM-DD' literal.".into(),
         _ => "Compute it in a different way with the functions listed in the documentation.".into(),
     }
+}
+
+fn is_epoch(f: &DateTimeField) -> bool {
+    match f {
+        DateTimeField::Epoch => true,
+        DateTimeField::Custom(i) => i.value.eq_ignore_ascii_case("epoch"),
+        _ => false,
+    }
+}
+
+/// Seconds since 1970-01-01 of a DATE value.
+fn epoch_of_date(e: Expr) -> Expr {
+    let days = Expr::Cast { kind: CastKind::Cast, expr: Box::new(e), data_type: DataType::BigInt(None), format: None };
+    binop(days, BinaryOperator::Multiply, number(86400))
 }
 
 fn to_double(e: &mut Box<Expr>) {
