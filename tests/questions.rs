@@ -15,9 +15,10 @@ use insightflow::pipeline::NoHooks;
 use insightflow::{AnalyzeRequest, RegisterOptions, Runtime};
 use serde_json::{json, Value};
 
-/// Floors (execution match, percent) from measured figures; see the report in the issue.
-const FLOOR_DEV: f64 = 0.0;
-const FLOOR_HELDOUT: f64 = 0.0;
+/// Floors (execution match, percent), set under the measured figures (dev 100.0, held-out
+/// 94.6 when set) to leave room for engine and data updates.
+const FLOOR_DEV: f64 = 95.0;
+const FLOOR_HELDOUT: f64 = 90.0;
 
 const TABLES: [(&str, &str); 6] = [
     ("cars", "cars.json"),

@@ -270,10 +270,12 @@ pub fn compile(intent: &Intent, profile: &Profile) -> Result<String> {
             let alias = unique(dimension_alias(d), &mut taken);
             cols.push(format!("{e} AS {}", ident(&alias)?));
         }
+        // pairs to plot and values to rank need a value; plain listings keep every row
+        let need_values = intent.chart == Some(super::intent::ChartHint::Scatter) || intent.sort.is_some();
         for m in &intent.measures {
             let c = ctx.column(&m.field)?;
             let e = ctx.value_expr(&m.field)?;
-            if c.is_numeric() {
+            if c.is_numeric() && need_values {
                 conds.push(format!("{} IS NOT NULL", ident(&c.name)?));
             }
             let alias = unique(m.field.clone(), &mut taken);

@@ -145,6 +145,8 @@ struct Rank {
     /// The measure was given explicitly (not just counted).
     best_worst: bool,
     hint: Option<&'static str>,
+    /// A verb form naming the ranked measure ("highest grossing").
+    verb: Option<usize>,
 }
 
 /// Parses `question` against `profile`. `answers`: choices made for earlier clarifications.
@@ -618,7 +620,7 @@ impl Parser<'_> {
         let pick = match pool.as_slice() {
             [] => None,
             [one] => Some(*one),
-            many => match self.answered_column(&text, many) {
+            many => match self.answered_column(&text, many).or_else(|| self.named_elsewhere(at, many)) {
                 Some(ci) => Some(ci),
                 None => {
                     let names: Vec<String> = many.iter().map(|&ci| format!("'{}'", self.name(ci))).collect();
@@ -634,6 +636,17 @@ impl Parser<'_> {
             self.map(&text, "column", n, score);
         }
         pick
+    }
+
+    /// Another word of the question naming exactly one of `pool` settles the choice
+    /// ("highest grossing ... worldwide" → Worldwide Gross); that word is then used up.
+    fn named_elsewhere(&mut self, at: usize, pool: &[usize]) -> Option<usize> {
+        let k = (0..self.items.len()).find(|&k| {
+            let it = &self.items[k];
+            k != at && !it.used && !it.is_verb() && matches!(it.cands(), [only] if pool.contains(&only.col))
+        })?;
+        self.items[k].used = true;
+        self.items[k].cands().first().map(|c| c.col)
     }
 
     fn temporal_columns(&self) -> Vec<usize> {
@@ -842,7 +855,7 @@ impl Parser<'_> {
                 Some(Lex::Superlative { hint, .. }) => Some(hint),
                 _ => None,
             };
-            let mut rank = Rank { desc, limit: None, subject: None, at: i, best_worst: matches!(kind, "best" | "worst"), hint };
+            let mut rank = Rank { desc, limit: None, subject: None, at: i, best_worst: matches!(kind, "best" | "worst"), hint, verb: None };
             let subject_ok = |it: &Item, p: &Parser| -> bool {
                 match &it.kind {
                     IK::Entity => true,
@@ -869,6 +882,12 @@ impl Parser<'_> {
                         j += 1;
                     }
                     if let Some(Lex::Most | Lex::Least | Lex::Common) = self.items.get(j).and_then(Item::lex) {
+                        self.items[j].used = true;
+                        j += 1;
+                    }
+                    // "top 10 highest grossing movies": the verb form says what is ranked
+                    if self.items.get(j).is_some_and(Item::is_verb) && self.items.get(j + 1).is_some_and(|it| subject_ok(it, self)) {
+                        rank.verb = Some(j);
                         j += 1;
                     }
                     if self.items.get(j).is_some_and(|it| subject_ok(it, self)) {
@@ -1028,7 +1047,7 @@ impl Parser<'_> {
                 return Some(cands[0]);
             }
             let text = it.text.clone();
-            return match self.answered_column(&text, &cands) {
+            return match self.answered_column(&text, &cands).or_else(|| self.named_elsewhere(at, &cands)) {
                 Some(c) => Some(c),
                 None => {
                     let opts = self.col_options(&text, &cands);
@@ -1050,6 +1069,34 @@ impl Parser<'_> {
             }
             let lex = self.items[i].lex();
             match lex {
+                Some(Lex::Not) if self.items.get(i + 1).is_some_and(|it| !it.used && it.cands().iter().any(|c| self.col(c.col).is_numeric())) && !self.items.get(i + 2).is_some_and(|it| matches!(it.lex(), Some(Lex::Cmp(_) | Lex::Between))) => {
+                    // "no delay": = 0, or 0 and less?
+                    let c = i + 1;
+                    let Some(ci) = self.numeric_choice(c) else {
+                        i += 2;
+                        continue;
+                    };
+                    self.items[i].used = true;
+                    self.items[c].used = true;
+                    let name = self.name(ci);
+                    let word = format!("{} {}", self.items[i].text, self.items[c].text);
+                    let eq = format!("{name} = 0");
+                    let le = format!("{name} <= 0");
+                    let chosen = self.answers.iter().find_map(|a| match a {
+                        Value::String(x) => Some(x.clone()),
+                        Value::Object(o) => o.get("label").and_then(Value::as_str).map(String::from),
+                        _ => None,
+                    });
+                    match chosen.as_deref() {
+                        Some(x) if x == eq => self.add_filter(i, Filter { field: name, op: FilterOp::Eq, values: vec![json!(0)], time_unit: None }),
+                        Some(x) if x == le => self.add_filter(i, Filter { field: name, op: FilterOp::Lte, values: vec![json!(0)], time_unit: None }),
+                        _ => {
+                            let opts = vec![json!({"label": eq, "word": word}), json!({"label": le, "word": word})];
+                            self.ask(i, format!("What does '{word}' mean here?"), opts);
+                        }
+                    }
+                    i += 2;
+                }
                 Some(Lex::Between) => {
                     let (Some(a), Some(b)) = (self.items.get(i + 1).and_then(Item::num), self.items.get(i + 3).and_then(Item::num)) else {
                         i += 1;
@@ -1759,6 +1806,25 @@ impl Parser<'_> {
                                 let t = format!("{} {}", self.items[j].text, self.items[j + 1].text);
                                 self.time_dim(j + 1, Some(u), &t)
                             }
+                            IK::Entity if lex == Some(Lex::By) && !(i + 1..j).any(|k| self.items[k].is_lex(Lex::Count)) && self.rank.is_none() => {
+                                // "each stock": the column that names the things counted
+                                let keys: Vec<usize> = (0..self.profile.columns.len()).filter(|&c| self.col(c).is_text() && !is_identifier(self.profile, c)).collect();
+                                let word = self.items[j].text.clone();
+                                let pick = match keys.as_slice() {
+                                    [one] => Some(*one),
+                                    many => self.answered_column(&word, many).or_else(|| {
+                                        let opts = self.col_options(&word, many);
+                                        self.ask(j, format!("Group by which column for '{word}'?"), opts);
+                                        None
+                                    }),
+                                };
+                                if let Some(ci) = pick {
+                                    let n = self.name(ci);
+                                    self.map(&word, "column", n.clone(), 0.7);
+                                    self.add_dim(Dimension { field: n, time_unit: None, bin: None });
+                                }
+                                true
+                            }
                             IK::Col { verb: false, .. } => {
                                 // in a ranking, "by <number column>" is what is ranked
                                 let numeric_only = self.items[j].cands().iter().all(|c| self.col(c.col).is_numeric() && !self.small_integer(c.col));
@@ -1804,7 +1870,9 @@ impl Parser<'_> {
                 }
                 Some(Lex::Adverb(u)) => {
                     self.items[i].used = true;
-                    if !self.distribution {
+                    // "average daily high": the adverb says what is averaged, not a grouping
+                    let describes = self.prev_idx(i, &[Lex::Filler, Lex::Of]).is_some_and(|p| matches!(self.items[p].lex(), Some(Lex::Agg(Aggregate::Avg | Aggregate::Median))));
+                    if !self.distribution && !describes {
                         let t = self.items[i].text.clone();
                         self.time_dim(i, Some(u), &t);
                     }
@@ -2042,10 +2110,13 @@ impl Parser<'_> {
             }
         }
         let at = rank.at;
+        if measure.is_none() && !count {
+            measure = rank.verb;
+        }
         let ci = match measure {
             Some(m) => {
                 let want = if matches!(agg, Some(Aggregate::Min | Aggregate::Max) | None) && count { Want::Any } else { Want::Numeric };
-                let r = self.choose(m, want);
+                let r = if self.items[m].is_verb() { self.numeric_choice(m) } else { self.choose(m, want) };
                 self.items[m].used = true;
                 match r {
                     Some(c) => Some(c),
@@ -2278,8 +2349,9 @@ impl Parser<'_> {
             }
         }
         self.intent.filters = merged;
-        // Several values over time ("GOOG and AAPL by year"): one line each.
-        if self.intent.dimensions.iter().any(|d| d.time_unit.is_some()) {
+        // Several values over time ("GOOG and AAPL by year") or compared: one group each.
+        let compare = self.items.iter().any(|it| it.is_lex(Lex::Compare));
+        if compare || self.intent.dimensions.iter().any(|d| d.time_unit.is_some()) {
             let lists: Vec<String> = self.intent.filters.iter().filter(|f| f.op == FilterOp::In && f.time_unit.is_none()).map(|f| f.field.clone()).collect();
             for field in lists {
                 self.add_dim(Dimension { field, time_unit: None, bin: None });
@@ -2328,8 +2400,17 @@ impl Parser<'_> {
                 }
             }
         }
-        if self.intent.measures.is_empty() && !self.intent.dimensions.is_empty() && self.projection.is_empty() {
-            self.add_measure("*".into(), Aggregate::Count);
+        if self.intent.measures.is_empty() && !self.intent.dimensions.is_empty() {
+            // values named beside a grouping are aggregated per group
+            for ci in std::mem::take(&mut self.projection) {
+                if self.col(ci).is_numeric() {
+                    let a = self.default_aggregate(ci);
+                    self.add_measure(self.name(ci), a);
+                }
+            }
+            if self.intent.measures.is_empty() {
+                self.add_measure("*".into(), Aggregate::Count);
+            }
         }
         if self.intent.measures.is_empty() && self.intent.dimensions.is_empty() {
             if !self.projection.is_empty() {
