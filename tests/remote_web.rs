@@ -16,6 +16,8 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 struct Servers {
     clickhouse: &'static str,
+    /// ClickHouse itself, without the CORS proxy: the browser must refuse it.
+    clickhouse_no_cors: &'static str,
     ch_user: &'static str,
     ch_password: &'static str,
     trino: &'static str,
@@ -28,6 +30,7 @@ struct Servers {
 fn servers() -> Option<Servers> {
     let s = Servers {
         clickhouse: option_env!("INSIGHTFLOW_CLICKHOUSE_CORS_URL")?,
+        clickhouse_no_cors: option_env!("INSIGHTFLOW_CLICKHOUSE_URL")?,
         ch_user: option_env!("INSIGHTFLOW_CLICKHOUSE_USER")?,
         ch_password: option_env!("INSIGHTFLOW_CLICKHOUSE_PASSWORD")?,
         trino: option_env!("INSIGHTFLOW_TRINO_CORS_URL")?,
@@ -118,8 +121,9 @@ async fn clickhouse_and_trino_through_fetch() {
 async fn faults_through_fetch_have_codes_and_the_runtime_survives() {
     let s = servers!();
     let rt = Runtime::new(None).unwrap();
-    let cases: [(&str, String, &str, &str); 8] = [
+    let cases: [(&str, String, &str, &str); 9] = [
         ("refused", s.refused.to_string(), "{}", "REMOTE_UNREACHABLE"),
+        ("no CORS headers", s.clickhouse_no_cors.to_string(), r#"{"retries": 0}"#, "REMOTE_UNREACHABLE"),
         ("500", format!("{}/fault/status/500", s.fake), "{}", "REMOTE_ERROR"),
         ("slow", format!("{}/fault/slow/3000", s.fake), r#"{"timeoutMs": 300}"#, "REMOTE_TIMEOUT"),
         ("malformed", format!("{}/fault/malformed", s.fake), "{}", "REMOTE_BAD_RESPONSE"),
