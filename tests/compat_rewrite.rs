@@ -89,6 +89,18 @@ fn window_functions() {
 }
 
 #[test]
+fn comma_joins_on_several_keys() {
+    let rt = rt();
+    rt.register_rows_json("u", br#"[{"g":"a","x":2,"w":10},{"g":"b","x":5,"w":20},{"g":"b","x":9,"w":30}]"#, None).unwrap();
+    rt.register_rows_json("v", br#"[{"h":"a","k":1},{"h":"b","k":2}]"#, None).unwrap();
+    // two keys between t and u, one between u and v, listed in an order that needs care
+    let sql = "SELECT t.s, u.w, v.k FROM t, v, u WHERE u.x = t.x AND v.h = u.g AND t.g = u.g AND t.s LIKE '%o%' ORDER BY t.s";
+    assert_eq!(rows(&rt, sql), json!([{"s": "avocado", "w": 10, "k": 1}]));
+    let ex = rt.execute(sql).unwrap();
+    assert!(ex.transformations.iter().any(|t| t.rule == "explicit_joins"), "{:?}", ex.transformations);
+}
+
+#[test]
 fn subqueries() {
     let rt = rt();
     assert_eq!(col(&rt, "SELECT s FROM t WHERE x > (SELECT AVG(x) FROM t) ORDER BY s", "s"), vec![json!("blueberry"), json!("cherry")]);
