@@ -467,7 +467,7 @@ impl Runtime {
                 let t = Instant::now();
                 let res = match insight_fault {
                     Some(e) => Err(e),
-                    None => insight::find(&table),
+                    None => insight::find(&table, plan.intent.as_ref()),
                 };
                 (res, ms_since(t))
             };
@@ -498,7 +498,7 @@ impl Runtime {
             run.started(Stage::Narration, "Writing a summary");
             let narrated = match run.hooks.fault(Stage::Narration) {
                 Some(e) => Err(e),
-                None => insight::narrate(&table, &insights),
+                None => insight::narrate(&table, &insights, plan.intent.as_ref()),
             };
             match narrated {
                 Ok(text) => {
@@ -549,6 +549,9 @@ impl Runtime {
             Ok(c) => {
                 let kind = c.spec.get("type").and_then(Value::as_str).unwrap_or("table").to_string();
                 run.meta(Stage::Chart, format!("chart: {kind}"), Some(shape(table)), None, ms, None, c.transformations.clone());
+                for w in &c.warnings {
+                    run.warnings.push(Warning { stage: "chart", code: w.code.into(), message: w.message.clone() });
+                }
                 run.done(Stage::Chart, format!("Chart: {kind}"), json!({"type": kind}));
                 Some(c)
             }
