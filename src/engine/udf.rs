@@ -186,6 +186,8 @@ fn broadcast(c: &Column, n: usize) -> Series {
     let s = c.as_materialized_series().clone();
     if s.len() == n {
         s
+    } else if s.is_empty() {
+        Series::full_null(s.name().clone(), n, s.dtype())
     } else {
         s.new_from_index(0, n)
     }

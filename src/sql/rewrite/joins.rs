@@ -100,7 +100,14 @@ impl Rw<'_> {
                 }
                 let (ui, edges) = pick.unwrap_or((0, vec![]));
                 let mut unit = remaining.remove(ui);
-                let on: Vec<Expr> = edges.iter().rev().map(|&i| where_conj.remove(i)).rev().collect();
+                // take the key conditions out of WHERE (highest index first, so indices hold)
+                let mut on: Vec<Expr> = Vec::new();
+                for &i in edges.iter().rev() {
+                    if i < where_conj.len() {
+                        on.push(where_conj.remove(i));
+                    }
+                }
+                on.reverse();
                 if let Some(lead) = unit.first_mut() {
                     lead.op = Some(match and_all(on) {
                         Some(cond) => JoinOperator::Inner(JoinConstraint::On(cond)),
