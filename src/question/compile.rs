@@ -114,7 +114,10 @@ impl Ctx<'_> {
             literal(v, c)
         };
         let one = || -> Result<String> { f.values.first().ok_or_else(|| bad_value(&f.field)).and_then(lit) };
+        let null = f.values.len() == 1 && f.values[0].is_null();
         Ok(match f.op {
+            FilterOp::Eq if null => format!("{e} IS NULL"),
+            FilterOp::Ne if null => format!("{e} IS NOT NULL"),
             FilterOp::Eq => format!("{e} = {}", one()?),
             FilterOp::Ne => format!("{e} <> {}", one()?),
             FilterOp::Gt => format!("{e} > {}", one()?),

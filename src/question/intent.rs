@@ -122,6 +122,7 @@ pub struct Filter {
     pub field: String,
     pub op: FilterOp,
     /// Literal values (escaped when compiled, never spliced as SQL text). Dates are ISO text.
+    /// `eq` / `ne` with a single `null` mean "has no value" / "has a value".
     pub values: Vec<serde_json::Value>,
     /// Compare this part of a date instead of the date (e.g. month_of_year = 3 for "in March").
     #[serde(rename = "timeUnit", default, skip_serializing_if = "Option::is_none")]

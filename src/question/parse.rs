@@ -513,8 +513,8 @@ impl Parser<'_> {
                 None => {
                     if t.is_word() {
                         // a typo of a lexicon word ("averge", "distrbution")
-                        let typo = (t.norm.chars().count() >= 5)
-                            .then(|| PHRASES.iter().find(|(p, _)| !p.contains(' ') && p.chars().count() >= 5 && matcher::typo_distance(p, &t.norm) == 1))
+                        let typo = (t.norm.chars().count() >= 6)
+                            .then(|| PHRASES.iter().find(|(p, _)| !p.contains(' ') && p.chars().count() >= 6 && p.chars().next() == t.norm.chars().next() && matcher::typo_distance(p, &t.norm) == 1))
                             .flatten();
                         match typo {
                             Some((_, lex)) => items.push(mk(IK::Lex(*lex), t.raw.clone())),
@@ -1082,6 +1082,8 @@ impl Parser<'_> {
                     let word = format!("{} {}", self.items[i].text, self.items[c].text);
                     let eq = format!("{name} = 0");
                     let le = format!("{name} <= 0");
+                    let empty = format!("{name} is empty");
+                    let nullable = self.col(ci).non_null.is_some_and(|nn| nn < self.profile.row_count);
                     let chosen = self.answers.iter().find_map(|a| match a {
                         Value::String(x) => Some(x.clone()),
                         Value::Object(o) => o.get("label").and_then(Value::as_str).map(String::from),
@@ -1090,8 +1092,12 @@ impl Parser<'_> {
                     match chosen.as_deref() {
                         Some(x) if x == eq => self.add_filter(i, Filter { field: name, op: FilterOp::Eq, values: vec![json!(0)], time_unit: None }),
                         Some(x) if x == le => self.add_filter(i, Filter { field: name, op: FilterOp::Lte, values: vec![json!(0)], time_unit: None }),
+                        Some(x) if x == empty => self.add_filter(i, Filter { field: name, op: FilterOp::Eq, values: vec![Value::Null], time_unit: None }),
                         _ => {
-                            let opts = vec![json!({"label": eq, "word": word}), json!({"label": le, "word": word})];
+                            let mut opts = vec![json!({"label": eq, "word": word}), json!({"label": le, "word": word})];
+                            if nullable {
+                                opts.insert(0, json!({"label": empty, "word": word}));
+                            }
                             self.ask(i, format!("What does '{word}' mean here?"), opts);
                         }
                     }
@@ -2201,8 +2207,10 @@ impl Parser<'_> {
         let idx = if row_level {
             let Some(c) = ci else { return };
             if self.intent.dimensions.is_empty() {
-                if let Some(id) = self.identifier_column() {
-                    self.add_dim(Dimension { field: self.name(id), time_unit: None, bin: None });
+                for id in self.identifier_columns() {
+                    if id != c {
+                        self.add_dim(Dimension { field: self.name(id), time_unit: None, bin: None });
+                    }
                 }
             }
             self.add_measure(self.name(c), Aggregate::None)
@@ -2222,14 +2230,15 @@ impl Parser<'_> {
         self.map(&t, "rank", format!("{} {}", if desc { "top" } else { "bottom" }, limit), 1.0);
     }
 
-    /// The column that names rows (a name or title), else the date.
-    fn identifier_column(&self) -> Option<usize> {
-        let named = (0..self.profile.columns.len()).find(|&c| {
-            is_identifier(self.profile, c) && has_word(&matcher::split_name(&self.name(c)), &["name", "title", "id", "label"])
-        });
-        named
-            .or_else(|| (0..self.profile.columns.len()).filter(|&c| is_identifier(self.profile, c)).max_by_key(|&c| self.col(c).distinct.unwrap_or(0)))
-            .or_else(|| self.temporal_columns().first().copied())
+    /// The columns that tell ranked rows apart: a name or title column, else the text and
+    /// date columns (at most four: "longest flight" → date, origin, destination).
+    fn identifier_columns(&self) -> Vec<usize> {
+        let n = self.profile.columns.len();
+        let named = (0..n).find(|&c| is_identifier(self.profile, c) && has_word(&matcher::split_name(&self.name(c)), &["name", "title", "id", "label"]));
+        if let Some(c) = named.or_else(|| (0..n).filter(|&c| is_identifier(self.profile, c)).max_by_key(|&c| self.col(c).distinct.unwrap_or(0))) {
+            return vec![c];
+        }
+        (0..n).filter(|&c| self.col(c).is_temporal() || self.col(c).is_text()).take(4).collect()
     }
 
     fn pass_leftovers(&mut self) {

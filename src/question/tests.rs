@@ -238,7 +238,8 @@ fn ranking() {
     assert!(rows[0]["sum_amount"].as_f64() >= rows[1]["sum_amount"].as_f64());
     // rows ranked, not groups
     let (i, rows) = ask(&rt, "sales", "top 3 sales by amount");
-    assert_eq!(i, "m=none(amount) d=order_date sort=-amount limit=3");
+    // no name column: the text and date columns tell the rows apart
+    assert_eq!(i, "m=none(amount) d=customer_name,order_date,product,region sort=-amount limit=3");
     assert_eq!(rows.len(), 3);
 }
 
@@ -330,6 +331,11 @@ fn clarifications() {
     // a preposition decides
     assert_eq!(intent_of(&rt, "trips", "average delay from SAN"), "m=avg(delay) f=origin=SAN");
     assert_eq!(intent_of(&rt, "trips", "average delay to SAN"), "m=avg(delay) f=destination=SAN");
+    // "no X": zero, zero or less, or (when the column has gaps) empty?
+    let c = clarification(&rt, "trips", "how many trips had no delay");
+    assert_eq!(c.options.len(), 2);
+    let p = planned(&rt, "trips", "how many trips had no delay", &[json!("delay <= 0")]);
+    assert_eq!(summary(p.intent.as_ref().unwrap()), "m=count(*) f=delay<=0");
     // names nothing in the schema
     let c = clarification(&rt, "sales", "average salary by department");
     assert!(c.question.contains("salary"), "{}", c.question);
