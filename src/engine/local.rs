@@ -327,7 +327,7 @@ pub(crate) fn map_polars_error(err: &PolarsError, columns: &[String], tables: &[
                     format!("There is no table named '{name}'."),
                     suggestion_hint("table", &name, tables),
                 )
-            } else if let Some(f) = lower.strip_prefix("unsupported function ").and_then(|r| quoted_name(r)) {
+            } else if let Some(f) = lower.strip_prefix("unsupported function ").and_then(quoted_name) {
                 Error::new(
                     ErrorCode::SqlUnsupported,
                     format!("The in-page engine has no function {}().", f.to_uppercase()),

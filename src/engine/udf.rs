@@ -578,7 +578,7 @@ fn win_value(s: &mut [Column]) -> PolarsResult<Column> {
                 let mut best: Option<(usize, usize)> = None; // (code, sorted pos)
                 for (t, c) in sorted_code.iter().enumerate().take(fe).skip(fs) {
                     if let Some(c) = c {
-                        if best.is_none_or(|(bc, _)| better(*c, bc)) {
+                        if best.map_or(true, |(bc, _)| better(*c, bc)) {
                             best = Some((*c, t));
                         }
                     }

@@ -335,7 +335,7 @@ impl Rw<'_> {
             if let Expr::Interval(iv) = right.as_mut() {
                 if let Some(s) = str_literal(&iv.value).map(str::to_string) {
                     if let Some(rest) = s.trim().strip_prefix('-') {
-                        iv.value = Box::new(string(rest.trim()));
+                        *iv.value = string(rest.trim());
                         *op = if matches!(op, BinaryOperator::Plus) { BinaryOperator::Minus } else { BinaryOperator::Plus };
                     }
                 }

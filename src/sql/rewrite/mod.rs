@@ -250,7 +250,7 @@ impl Rw<'_> {
         if s.top.is_some() {
             return Err(unsupported("SELECT TOP", "Use LIMIT n at the end of the query instead."));
         }
-        let scope = self.from_scope(&mut s.from)?;
+        let scope = self.scope_of_from(&mut s.from)?;
         self.scopes.push(scope);
         let r = self.select_in_scope(s, order_by);
         self.scopes.pop();
@@ -304,7 +304,7 @@ impl Rw<'_> {
     }
 
     /// The relations of a FROM clause; derived tables and CTE references resolved.
-    fn from_scope(&mut self, from: &mut [TableWithJoins]) -> Result<Scope> {
+    fn scope_of_from(&mut self, from: &mut [TableWithJoins]) -> Result<Scope> {
         let mut rels = Vec::new();
         for twj in from.iter_mut() {
             self.factor_rels(&mut twj.relation, &mut rels)?;

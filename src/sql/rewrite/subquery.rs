@@ -150,7 +150,7 @@ impl Rw<'_> {
         Ok(())
     }
 
-    fn subquery_expr(&mut self, e: &mut Expr, from: &mut Vec<TableWithJoins>, in_where: bool) -> Result<()> {
+    fn subquery_expr(&mut self, e: &mut Expr, from: &mut [TableWithJoins], in_where: bool) -> Result<()> {
         if !ast::has_subquery(e) {
             return Ok(());
         }
@@ -237,7 +237,7 @@ impl Rw<'_> {
         };
         let mut from = sel.from.clone();
         let saved = std::mem::take(&mut self.scopes);
-        let sc = self.from_scope(&mut from);
+        let sc = self.scope_of_from(&mut from);
         self.scopes = saved;
         let sc = sc?;
         let Some(outer) = self.scope() else {
@@ -371,7 +371,7 @@ impl Rw<'_> {
         Ok(sel)
     }
 
-    fn scalar_subquery(&mut self, q: &mut Query, from: &mut Vec<TableWithJoins>) -> Result<Expr> {
+    fn scalar_subquery(&mut self, q: &mut Query, from: &mut [TableWithJoins]) -> Result<Expr> {
         let an = self.analyze(q)?;
         if !an.correlated {
             self.query_isolated(q)?;
@@ -432,7 +432,7 @@ impl Rw<'_> {
         Ok(if is_count { ast::call("coalesce", vec![out, ast::number(0)]) } else { out })
     }
 
-    fn exists_subquery(&mut self, q: &mut Query, negated: bool, from: &mut Vec<TableWithJoins>) -> Result<Expr> {
+    fn exists_subquery(&mut self, q: &mut Query, negated: bool, from: &mut [TableWithJoins]) -> Result<Expr> {
         let an = self.analyze(q)?;
         if !an.correlated {
             self.query_isolated(q)?;
