@@ -380,8 +380,15 @@ describe('SQL errors', () => {
   test('unknown column -> UNKNOWN_COLUMN, hint names the closest column', async () => {
     const e = await errorOf(() => rt.query('SELECT precipitaton FROM weather'), 'UNKNOWN_COLUMN', 'precipitaton');
     assert.equal(firstSuggestion(e.hint), 'precipitation', `hint: ${e.hint}`);
-    const e2 = await errorOf(() => rt.query('SELECT Origin, AVG(horsepower) FROM cars GROUP BY Origin'), 'UNKNOWN_COLUMN', 'horsepower');
+    const e2 = await errorOf(() => rt.query('SELECT Origin, AVG(horsepwer) FROM cars GROUP BY Origin'), 'UNKNOWN_COLUMN', 'horsepwer');
     assert.equal(firstSuggestion(e2.hint), 'Horsepower', `hint: ${e2.hint}`);
+  });
+
+  test('identifiers that differ only in case resolve, as in DuckDB and PostgreSQL', async () => {
+    const exact = await rt.query('SELECT Origin, AVG(Horsepower) AS hp FROM cars GROUP BY Origin ORDER BY Origin');
+    const lower = await rt.query('SELECT origin, AVG(horsepower) AS hp FROM cars GROUP BY origin ORDER BY origin');
+    assert.equal(lower.rows.length, 3);
+    assert.deepEqual(lower.rows.map((r) => Object.values(r)), exact.rows.map((r) => Object.values(r)));
   });
 
   test('the closest-table hint is not outranked by a one-letter table name', async () => {
