@@ -111,7 +111,8 @@ pub struct Field {
     pub format: NumFormat,
     /// Values of this measure add up to a meaningful total (sums and counts, not averages).
     pub additive: bool,
-    /// Distinct non-null values (exact up to 10,000 rows, else counted on the labels seen).
+    /// Distinct non-null values of a dimension (counting stops at 100,000); not counted (0) for
+    /// measures, except a leading column of a result of at most 30 rows (a possible key).
     pub distinct: usize,
 }
 
@@ -398,11 +399,11 @@ fn is_year_name(ws: &[String]) -> bool {
 /// Distinct non-null values of column `c` (stops counting at `cap`). Hashes the cells in
 /// place (no per-value allocation), so it stays cheap on a million rows.
 pub fn distinct_count(t: &RowTable, c: usize, cap: usize) -> usize {
-    use std::collections::HashSet;
-    let mut strs: HashSet<&str> = HashSet::new();
-    let mut nums: HashSet<u64> = HashSet::new();
+    use super::hash::FastSet;
+    let mut strs: FastSet<&str> = FastSet::default();
+    let mut nums: FastSet<u64> = FastSet::default();
     let mut bools = [false; 2];
-    let mut other: HashSet<String> = HashSet::new();
+    let mut other: FastSet<String> = FastSet::default();
     for r in 0..t.row_count {
         match t.cell(r, c) {
             Some(Cell::Null) | None => continue,
@@ -453,7 +454,6 @@ pub fn analyze(t: &RowTable, intent: Option<&Intent>) -> Vec<Field> {
         let time_unit = dim.and_then(|d| str_of(d, "timeUnit")).map(str::to_string);
         let bin = dim.and_then(|d| d.get("bin")).and_then(Value::as_f64);
         let numeric = matches!(info.kind, "integer" | "number" | "decimal" | "duration");
-        let distinct = distinct_count(t, c, 100_000);
         let mut role = match info.kind {
             "date" | "datetime" => Role::Temporal,
             "time" => Role::Ordinal,
@@ -528,6 +528,9 @@ pub fn analyze(t: &RowTable, intent: Option<&Intent>) -> Vec<Field> {
             Some("none") | None => calc == Some("share") || (!has_word(&ws, NON_ADDITIVE) && !matches!(format, NumFormat::Percent { .. })) || has_word(&ws, &["share"]),
             Some(_) => false,
         };
+        // distinct values matter for dimensions (and a small leading key); counting them on every
+        // measure of a million rows would cost more than the rest of the stage
+        let distinct = if role.is_dimension() || (c == 0 && t.row_count <= 30) { distinct_count(t, c, 100_000) } else { 0 };
         fields.push(Field { index: c, name: info.name.clone(), role, aggregate, time_unit, bin, format, additive, distinct });
     }
     // A first integer column of distinct values followed by measures is the key of a grouped

@@ -67,6 +67,7 @@
 
 pub mod fields;
 pub mod format;
+pub mod hash;
 pub mod reduce;
 mod render;
 

@@ -50,15 +50,20 @@ pub fn lttb(xs: &[f64], ys: &[f64], n_out: usize) -> Vec<usize> {
     out
 }
 
-/// Indices of the `keep` largest values (descending; ties keep input order) and the rest.
+/// Indices of the `keep` largest values (descending; ties keep input order) and the rest (in
+/// input order). A partial selection first, so a million categories cost O(n), not a sort.
 pub fn top_n(values: &[f64], keep: usize) -> (Vec<usize>, Vec<usize>) {
+    let key = |i: &usize| values.get(*i).copied().unwrap_or(f64::NEG_INFINITY);
+    // descending by value, then by index: a total order, so the selection is deterministic
+    let cmp = |a: &usize, b: &usize| key(b).total_cmp(&key(a)).then(a.cmp(b));
     let mut order: Vec<usize> = (0..values.len()).collect();
-    order.sort_by(|a, b| {
-        let va = values.get(*a).copied().unwrap_or(f64::NEG_INFINITY);
-        let vb = values.get(*b).copied().unwrap_or(f64::NEG_INFINITY);
-        vb.total_cmp(&va)
-    });
-    let rest = order.split_off(keep.min(order.len()));
+    let keep = keep.min(order.len());
+    if keep < order.len() && keep > 0 {
+        order.select_nth_unstable_by(keep - 1, cmp);
+    }
+    let mut rest = order.split_off(keep);
+    order.sort_by(cmp);
+    rest.sort_unstable();
     (order, rest)
 }
 

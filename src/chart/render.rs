@@ -1,9 +1,12 @@
 //! The ECharts 6 option and the neutral spec for a chosen [`Plan`]: grouping, ordering and
 //! reductions, then `dataset.source` + `series[].encode`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
+
+use super::hash::FastMap;
 
 use super::fields::{self, Cycle, Field, NumFormat, Role};
 use super::format::{axis_template, capitalize, fmt_num, humanize, unit_suffix};
@@ -239,7 +242,7 @@ struct Groups {
 }
 
 fn group_by<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = Option<K>>) -> Groups {
-    let mut map: HashMap<K, usize> = HashMap::new();
+    let mut map: FastMap<K, usize> = FastMap::default();
     let mut first = Vec::new();
     let mut of_row = Vec::new();
     for (r, k) in keys.enumerate() {
@@ -270,9 +273,23 @@ fn aggregate(groups: &Groups, values: &[Option<f64>], sum: bool) -> Vec<Option<f
     acc.iter().zip(&cnt).map(|(a, c)| if *c == 0 { None } else if sum { Some(*a) } else { Some(a / *c as f64) }).collect()
 }
 
-fn label_key(t: &RowTable, f: &Field) -> Vec<Option<String>> {
+/// The grouping key of every row: the text as shown, borrowed from the table when it is text.
+fn label_key<'a>(t: &'a RowTable, f: &Field) -> Vec<Option<Cow<'a, str>>> {
     let sz = sunday_zero(t, f);
-    (0..t.row_count).map(|r| Some(dim_label(t, f, r, sz))).collect()
+    (0..t.row_count)
+        .map(|r| {
+            Some(match (f.role, t.cell(r, f.index)) {
+                (Role::Cyclic(_), _) => Cow::Owned(dim_label(t, f, r, sz)),
+                (_, Some(Cell::Str(s))) => Cow::Borrowed(s.as_str()),
+                _ => Cow::Owned(dim_label(t, f, r, sz)),
+            })
+        })
+        .collect()
+}
+
+/// A key's text (owned), for labels and names.
+fn key_text(labels: &[Option<Cow<'_, str>>], r: usize) -> String {
+    labels.get(r).and_then(|l| l.as_deref()).unwrap_or_default().to_string()
 }
 
 pub(crate) fn render(t: &RowTable, fs: &[Field], plan: &Plan, title: Option<&str>, keep_order: bool) -> ChartOutput {
@@ -336,7 +353,7 @@ fn line(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], by: Option<usize>, a
         let sum = additive(fs, m);
         let vals = t.numbers(m);
         let labels = label_key(t, by);
-        let sgroups = group_by(labels.iter().cloned());
+        let sgroups = group_by(labels.iter().map(|l| l.as_deref()));
         let mut totals = vec![0.0f64; sgroups.first.len()];
         for (g, v) in sgroups.of_row.iter().zip(&vals) {
             if let (Some(g), Some(v)) = (g, v) {
@@ -351,14 +368,14 @@ fn line(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], by: Option<usize>, a
         }
         // keep series in label order for a stable legend
         keep.sort_by(|a, b| {
-            let la = sgroups.first.get(*a).and_then(|r| labels.get(*r).cloned().flatten()).unwrap_or_default();
-            let lb = sgroups.first.get(*b).and_then(|r| labels.get(*r).cloned().flatten()).unwrap_or_default();
+            let la = sgroups.first.get(*a).map(|r| key_text(&labels, *r)).unwrap_or_default();
+            let lb = sgroups.first.get(*b).map(|r| key_text(&labels, *r)).unwrap_or_default();
             la.cmp(&lb)
         });
         for s in keep {
             let members: Vec<Option<f64>> = sgroups.of_row.iter().zip(&vals).map(|(g, v)| if *g == Some(s) { *v } else { None }).collect();
             let agg = aggregate(&groups, &members, sum);
-            let name = sgroups.first.get(s).and_then(|r| labels.get(*r).cloned().flatten()).unwrap_or_default();
+            let name = sgroups.first.get(s).map(|r| key_text(&labels, *r)).unwrap_or_default();
             series.push((name, agg, m));
         }
     } else {
@@ -486,58 +503,59 @@ struct Bars {
 fn bar_groups(t: &RowTable, fs: &[Field], xf: &Field, ys: &[usize], keep_order: bool, cap: usize, notes: &mut Notes) -> Bars {
     let sz = sunday_zero(t, xf);
     let labels_all = label_key(t, xf);
-    let groups = group_by(labels_all.iter().cloned());
+    let groups = group_by(labels_all.iter().map(|l| l.as_deref()));
     let ng = groups.first.len();
     let mut values: Vec<Vec<Option<f64>>> = ys.iter().map(|&m| aggregate(&groups, &t.numbers(m), additive(fs, m))).collect();
     if ng < t.row_count {
         let how = if ys.iter().all(|m| additive(fs, *m)) { "summed" } else { "summed or averaged" };
         notes.reduced("aggregate_duplicates", format!("Several rows share the same {} value; they were {how} into one bar each ({ng} bars).", xf.name));
     }
-    let mut labels: Vec<String> = groups.first.iter().map(|r| dim_label(t, xf, *r, sz)).collect();
+    let label_of = |g: usize| groups.first.get(g).map(|r| dim_label(t, xf, *r, sz)).unwrap_or_default();
     let ordered = xf.role != Role::Category;
+    let first: Vec<Option<f64>> = values.first().cloned().unwrap_or_default();
+    let by_value = |a: &usize, b: &usize| {
+        let va = first.get(*a).copied().flatten().unwrap_or(f64::NEG_INFINITY);
+        let vb = first.get(*b).copied().flatten().unwrap_or(f64::NEG_INFINITY);
+        vb.total_cmp(&va)
+    };
+    // which groups are drawn, in drawing order (labels are made only for those)
     let mut order: Vec<usize> = (0..ng).collect();
+    let mut other: Option<(usize, Vec<usize>)> = None;
     if ordered {
         let keys: Vec<OrderKey> = groups.first.iter().map(|r| order_key(t, xf, *r)).collect();
         order.sort_by(|a, b| match (keys.get(*a), keys.get(*b)) {
             (Some(x), Some(y)) => cmp_keys(x, y),
             _ => std::cmp::Ordering::Equal,
         });
-    } else if !keep_order {
-        let first = values.first().cloned().unwrap_or_default();
-        order.sort_by(|a, b| {
-            let va = first.get(*a).copied().flatten().unwrap_or(f64::NEG_INFINITY);
-            let vb = first.get(*b).copied().flatten().unwrap_or(f64::NEG_INFINITY);
-            vb.total_cmp(&va)
-        });
-    }
-    let reorder = |v: &Vec<Option<f64>>| order.iter().map(|i| v.get(*i).copied().flatten()).collect::<Vec<_>>();
-    values = values.iter().map(reorder).collect();
-    labels = order.iter().filter_map(|i| labels.get(*i).cloned()).collect();
-    // top (cap − 1) + Other for nominal axes
-    if !ordered && labels.len() > cap {
-        let totals: Vec<f64> = (0..labels.len()).map(|i| values.first().and_then(|v| v.get(i).copied().flatten()).unwrap_or(f64::NEG_INFINITY)).collect();
+    } else if ng > cap {
+        // top (cap − 1) + Other for nominal axes: a partial selection, not a full sort
         let all_add = ys.iter().all(|m| additive(fs, *m));
         let keep_n = if all_add { cap - 1 } else { cap };
+        let totals: Vec<f64> = first.iter().map(|v| v.unwrap_or(f64::NEG_INFINITY)).collect();
         let (mut keep, rest) = reduce::top_n(&totals, keep_n);
         if keep_order {
             keep.sort_unstable();
         }
-        let total_n = labels.len();
-        let mut new_labels: Vec<String> = keep.iter().filter_map(|i| labels.get(*i).cloned()).collect();
-        let mut new_values: Vec<Vec<Option<f64>>> = values.iter().map(|v| keep.iter().map(|i| v.get(*i).copied().flatten()).collect()).collect();
         if all_add {
-            for (v, nv) in values.iter().zip(new_values.iter_mut()) {
-                let s: f64 = rest.iter().filter_map(|i| v.get(*i).copied().flatten()).sum();
-                nv.push(Some(s));
-            }
-            new_labels.push(format!("Other ({} more)", rest.len()));
-            notes.reduced("top_n_other", format!("{} has {total_n} values; the top {keep_n} are shown and the other {} are summed into \"Other\".", xf.name, rest.len()));
+            notes.reduced("top_n_other", format!("{} has {ng} values; the top {keep_n} are shown and the other {} are summed into \"Other\".", xf.name, rest.len()));
+            other = Some((rest.len(), rest));
         } else {
-            notes.reduced("top_n", format!("{} has {total_n} values; the top {keep_n} are shown and the other {} are left out (an average cannot be summed into \"Other\").", xf.name, rest.len()));
+            notes.reduced("top_n", format!("{} has {ng} values; the top {keep_n} are shown and the other {} are left out (an average cannot be summed into \"Other\").", xf.name, rest.len()));
         }
-        labels = new_labels;
-        values = new_values;
+        order = keep;
+    } else if !keep_order {
+        order.sort_by(by_value);
     }
+    let mut labels: Vec<String> = order.iter().map(|g| label_of(*g)).collect();
+    let mut new_values: Vec<Vec<Option<f64>>> = values.iter().map(|v| order.iter().map(|i| v.get(*i).copied().flatten()).collect()).collect();
+    if let Some((count, rest)) = other {
+        for (v, nv) in values.iter().zip(new_values.iter_mut()) {
+            let s: f64 = rest.iter().filter_map(|i| v.get(*i).copied().flatten()).sum();
+            nv.push(Some(s));
+        }
+        labels.push(format!("Other ({count} more)"));
+    }
+    values = new_values;
     Bars { labels, values }
 }
 
@@ -624,8 +642,8 @@ fn pivot(t: &RowTable, fs: &[Field], xf: &Field, sf: &Field, m: usize, x_cap: us
     let vals = t.numbers(m);
     let xl = label_key(t, xf);
     let sl = label_key(t, sf);
-    let xg = group_by(xl.iter().cloned());
-    let sg = group_by(sl.iter().cloned());
+    let xg = group_by(xl.iter().map(|l| l.as_deref()));
+    let sg = group_by(sl.iter().map(|l| l.as_deref()));
     let (nx, ns) = (xg.first.len(), sg.first.len());
     let mut acc = vec![vec![0.0f64; ns]; nx];
     let mut cnt = vec![vec![0usize; ns]; nx];
@@ -857,7 +875,7 @@ fn scatter(t: &RowTable, fs: &[Field], x: usize, y: usize, color: Option<usize>,
     let (datasets, series): (Vec<Value>, Vec<Value>) = match color.and_then(|c| field(fs, c)) {
         Some(cf) => {
             let labels = label_key(t, cf);
-            let mut names: Vec<String> = picked.iter().filter_map(|r| labels.get(*r).cloned().flatten()).collect();
+            let mut names: Vec<String> = picked.iter().map(|r| key_text(&labels, *r)).collect();
             names.sort();
             names.dedup();
             names
@@ -865,7 +883,7 @@ fn scatter(t: &RowTable, fs: &[Field], x: usize, y: usize, color: Option<usize>,
                 .enumerate()
                 .map(|(i, name)| {
                     let mut src = vec![json!(header)];
-                    src.extend(picked.iter().filter(|r| labels.get(**r).cloned().flatten().as_deref() == Some(name.as_str())).map(|r| row_json(*r)));
+                    src.extend(picked.iter().filter(|r| labels.get(**r).and_then(|l| l.as_deref()) == Some(name.as_str())).map(|r| row_json(*r)));
                     (json!({"source": src}), json!({"type": "scatter", "name": name, "datasetIndex": i, "encode": encode, "symbolSize": size}))
                 })
                 .unzip()

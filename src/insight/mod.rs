@@ -38,7 +38,9 @@
 pub mod stats;
 mod narrate;
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+
+use crate::chart::hash::{fast_hasher, FastMap, FastSet};
 
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -143,9 +145,10 @@ fn dims_unique(t: &RowTable, dims: &[&Field]) -> bool {
     if dims.is_empty() {
         return t.row_count <= 1;
     }
-    let mut seen = std::collections::HashSet::with_capacity(t.row_count);
+    let mut seen: FastSet<u64> = FastSet::default();
+    seen.reserve(t.row_count);
     for r in 0..t.row_count {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = fast_hasher();
         for d in dims {
             match t.cell(r, d.index) {
                 Some(Cell::Str(s)) => s.hash(&mut h),
@@ -163,10 +166,10 @@ fn dims_unique(t: &RowTable, dims: &[&Field]) -> bool {
     true
 }
 
-fn time_series(t: &RowTable, time: &Field, m: &Field, aggregated: bool) -> Option<Series> {
+fn time_series(t: &RowTable, time: &Field, m: &Field, aggregated: &dyn Fn() -> bool) -> Option<Series> {
     let times = fields::times(t, time.index);
     let vals = t.numbers(m.index);
-    let mut map: HashMap<u64, usize> = HashMap::new();
+    let mut map: FastMap<u64, usize> = FastMap::default();
     let mut keys: Vec<f64> = Vec::new();
     let mut sum: Vec<f64> = Vec::new();
     let mut cnt: Vec<usize> = Vec::new();
@@ -183,12 +186,15 @@ fn time_series(t: &RowTable, time: &Field, m: &Field, aggregated: bool) -> Optio
             *c += 1;
         }
     }
-    let agg = match (cnt.iter().any(|c| *c > 1), aggregated, m.additive) {
-        (false, _, _) => Agg::Direct,
-        (true, true, true) => Agg::Summed,
-        // averages of several groups at one time: no single series to test
-        (true, true, false) => return None,
-        (true, false, _) => Agg::Averaged,
+    let agg = if !cnt.iter().any(|c| *c > 1) {
+        Agg::Direct
+    } else {
+        match (aggregated(), m.additive) {
+            (true, true) => Agg::Summed,
+            // averages of several groups at one time: no single series to test
+            (true, false) => return None,
+            (false, _) => Agg::Averaged,
+        }
     };
     let mut order: Vec<usize> = (0..keys.len()).collect();
     order.sort_by(|a, b| keys.get(*a).copied().unwrap_or(0.0).total_cmp(&keys.get(*b).copied().unwrap_or(0.0)));
@@ -210,9 +216,9 @@ struct Cats {
     values: Vec<f64>,
 }
 
-fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: bool) -> Option<Cats> {
+fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: &dyn Fn() -> bool) -> Option<Cats> {
     let vals = t.numbers(m.index);
-    let mut map: HashMap<String, usize> = HashMap::new();
+    let mut map: FastMap<Cow<'_, str>, usize> = FastMap::default();
     let mut labels: Vec<String> = Vec::new();
     let mut sums: Vec<f64> = Vec::new();
     let mut dup = false;
@@ -235,27 +241,27 @@ fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: bool) -> Option<
     let dname = humanize(&dim.name);
     for (r, v) in vals.iter().enumerate() {
         let Some(v) = v else { continue };
-        let label = match (dim.role, t.cell(r, dim.index)) {
+        let label: Cow<'_, str> = match (dim.role, t.cell(r, dim.index)) {
             (_, Some(Cell::Null) | None) => continue,
-            (Role::Cyclic(cy), Some(Cell::Int(i))) => fields::cycle_label(cy, *i, sz).unwrap_or_else(|| i.to_string()),
+            (Role::Cyclic(cy), Some(Cell::Int(i))) => Cow::Owned(fields::cycle_label(cy, *i, sz).unwrap_or_else(|| i.to_string())),
             (Role::Bin, Some(c @ (Cell::Int(_) | Cell::Float(_)))) => {
                 let x = match c {
                     Cell::Int(i) => *i as f64,
                     Cell::Float(f) => *f,
                     _ => 0.0,
                 };
-                match bin_width {
+                Cow::Owned(match bin_width {
                     Some(w) => format!("{} {}–{}", dname, fmt_num(x), fmt_num(x + w)),
                     None => format!("{} {}", dname, fmt_num(x)),
-                }
+                })
             }
-            (_, Some(Cell::Int(i))) if numeric_key => format!("{dname} {i}"),
-            (_, Some(Cell::Float(f))) if numeric_key => format!("{dname} {}", fmt_num(*f)),
-            (_, Some(Cell::Str(s))) => s.clone(),
-            (_, Some(Cell::Int(i))) => i.to_string(),
-            (_, Some(Cell::Float(f))) => fmt_num(*f),
-            (_, Some(Cell::Bool(b))) => format!("{dname} {b}"),
-            (_, Some(other)) => serde_json::to_string(other).unwrap_or_default(),
+            (_, Some(Cell::Int(i))) if numeric_key => Cow::Owned(format!("{dname} {i}")),
+            (_, Some(Cell::Float(f))) if numeric_key => Cow::Owned(format!("{dname} {}", fmt_num(*f))),
+            (_, Some(Cell::Str(s))) => Cow::Borrowed(s.as_str()),
+            (_, Some(Cell::Int(i))) => Cow::Owned(i.to_string()),
+            (_, Some(Cell::Float(f))) => Cow::Owned(fmt_num(*f)),
+            (_, Some(Cell::Bool(b))) => Cow::Owned(format!("{dname} {b}")),
+            (_, Some(other)) => Cow::Owned(serde_json::to_string(other).unwrap_or_default()),
         };
         match map.get(&label) {
             Some(&g) => {
@@ -265,15 +271,15 @@ fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: bool) -> Option<
                 }
             }
             None => {
-                map.insert(label.clone(), labels.len());
-                labels.push(label);
+                labels.push(label.to_string());
+                map.insert(label, labels.len() - 1);
                 sums.push(*v);
             }
         }
     }
     // several rows per category: only an aggregated result of a measure that adds up can be
     // summed (raw rows, or averages, would give a made-up total)
-    if dup && !(aggregated && m.additive) {
+    if dup && !(m.additive && aggregated()) {
         return None;
     }
     Some(Cats { labels, values: sums })
@@ -310,10 +316,12 @@ pub fn find(t: &RowTable, intent: Option<&Intent>) -> Result<Vec<Insight>> {
         single_row(t, &measures, &dims, &mut out);
         return Ok(out);
     }
-    let aggregated = dims_unique(t, &dims);
+    // only asked when a time or category repeats (a full pass over the rows)
+    let aggregated_cell = std::cell::OnceCell::new();
+    let aggregated = || *aggregated_cell.get_or_init(|| dims_unique(t, &dims));
     let mut described = false;
     if let Some(time) = time {
-        if let Some(s) = time_series(t, time, m, aggregated) {
+        if let Some(s) = time_series(t, time, m, &aggregated) {
             let name = match s.agg {
                 Agg::Summed => format!("total {}", ctx.mname),
                 Agg::Averaged => format!("average {}", ctx.mname),
@@ -325,8 +333,8 @@ pub fn find(t: &RowTable, intent: Option<&Intent>) -> Result<Vec<Insight>> {
         }
     }
     if let Some(cat) = cat {
-        if time.is_none() || (aggregated && m.additive) {
-            if let Some(c) = categories(t, cat, m, aggregated) {
+        if time.is_none() || (m.additive && aggregated()) {
+            if let Some(c) = categories(t, cat, m, &aggregated) {
                 category_insights(&ctx, cat, &c, time.is_some(), &mut out);
                 described = true;
             }

@@ -46,7 +46,7 @@ pub fn coefficient_of_variation(xs: &[f64]) -> Option<f64> {
 /// Sorted copy of the finite values.
 pub fn sorted(xs: &[f64]) -> Vec<f64> {
     let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
-    v.sort_by(f64::total_cmp);
+    v.sort_unstable_by(f64::total_cmp);
     v
 }
 
@@ -64,8 +64,25 @@ pub fn quantile_sorted(s: &[f64], p: f64) -> Option<f64> {
     Some(a + (h - lo) * (b - a))
 }
 
+/// Quantile `p` (numpy's linear rule, as [`quantile_sorted`]) by selection: O(n) instead of a
+/// sort. `v` is reordered; its values are kept.
+pub fn quantile_select(v: &mut [f64], p: f64) -> Option<f64> {
+    if v.is_empty() || !(0.0..=1.0).contains(&p) || v.iter().any(|x| !x.is_finite()) {
+        return None;
+    }
+    let h = (v.len() - 1) as f64 * p;
+    let lo = h.floor();
+    let i = lo as usize;
+    let (_, a, right) = v.select_nth_unstable_by(i, f64::total_cmp);
+    let a = *a;
+    let b = right.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    Some(a + (h - lo) * (b - a))
+}
+
+/// Median of the finite values (O(n)).
 pub fn median(xs: &[f64]) -> Option<f64> {
-    quantile_sorted(&sorted(xs), 0.5)
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+    quantile_select(&mut v, 0.5)
 }
 
 /// Tukey's fences: values outside [Q1 − k·IQR, Q3 + k·IQR].
@@ -86,9 +103,9 @@ pub fn iqr_outliers(xs: &[f64], k: f64) -> Option<IqrOutliers> {
     if xs.len() < 4 || xs.iter().any(|x| !x.is_finite()) {
         return None;
     }
-    let s = sorted(xs);
-    let q1 = quantile_sorted(&s, 0.25)?;
-    let q3 = quantile_sorted(&s, 0.75)?;
+    let mut s = xs.to_vec();
+    let q1 = quantile_select(&mut s, 0.25)?;
+    let q3 = quantile_select(&mut s, 0.75)?;
     let iqr = q3 - q1;
     if iqr <= 0.0 || !iqr.is_finite() {
         return None;
@@ -151,7 +168,14 @@ pub fn neighbour_median(xs: &[f64], half: usize) -> Vec<f64> {
             buf.clear();
             buf.extend(xs.get(i - k..i).unwrap_or(&[]));
             buf.extend(xs.get(i + 1..i + k + 1).unwrap_or(&[]));
-            median(&buf).unwrap_or(f64::NAN)
+            // 2·k values (k ≤ `half`): sorted in place, no allocation per point
+            buf.sort_unstable_by(f64::total_cmp);
+            let m = buf.len();
+            match (buf.get(m / 2), m % 2) {
+                (Some(b), 1) => *b,
+                (Some(b), _) => buf.get(m / 2 - 1).map_or(f64::NAN, |a| (a + b) / 2.0),
+                _ => f64::NAN,
+            }
         })
         .collect()
 }
@@ -176,8 +200,8 @@ pub fn series_outliers(ys: &[f64], threshold: f64) -> Option<(Vec<f64>, Vec<f64>
     let smooth = neighbour_median(&detrended, half);
     let resid: Vec<f64> = detrended.iter().zip(&smooth).map(|(y, s)| y - s).collect();
     let z = robust_z(&resid)?;
-    let s = sorted(ys);
-    let iqr = quantile_sorted(&s, 0.75)? - quantile_sorted(&s, 0.25)?;
+    let mut s = ys.to_vec();
+    let iqr = quantile_select(&mut s, 0.75)? - quantile_select(&mut s, 0.25)?;
     let flagged = z
         .iter()
         .zip(&resid)
@@ -658,7 +682,7 @@ pub fn concentration(values: &[f64], share: f64) -> Option<(usize, f64)> {
         return None;
     }
     let mut desc = values.to_vec();
-    desc.sort_by(|a, b| b.total_cmp(a));
+    desc.sort_unstable_by(|a, b| b.total_cmp(a));
     let mut acc = 0.0;
     for (i, v) in desc.iter().enumerate() {
         acc += v;
