@@ -608,7 +608,8 @@ pub const FILLERS: &[&str] = &[
     "ranked", "rank", "ranking", "rated", "listed", "named", "called", "labeled", "labelled", "registered",
     "reported", "observed", "logged", "tracked", "seen", "available", "possible", "actual", "actually", "real",
     "answer", "question", "query", "result", "results", "output", "live", "lives", "living", "located",
-    "situated", "found",
+    "situated", "found", "placed", "bought", "purchased", "paid", "shipped", "booked", "ordered", "sent",
+    "received", "written", "produced", "directed", "starring", "featuring",
 ];
 
 /// Unit tokens in column names ("Weight_in_lbs", "Beak Length (mm)"): matched only as a last resort.

@@ -1027,7 +1027,7 @@ impl Parser<'_> {
             }
         }
         // before: "horsepower over 150", "delayed by more than 60", "rating of at least 8"
-        if let Some(b) = self.prev_idx(cmp_at, &[Lex::Is, Lex::Of, Lex::With, Lex::By, Lex::Filler, Lex::In]) {
+        if let Some(b) = self.prev_idx(cmp_at, &[Lex::Is, Lex::Of, Lex::With, Lex::By, Lex::Filler, Lex::In, Lex::Not]) {
             let it = &self.items[b];
             if numeric(it) && (!it.used || it.is_verb()) {
                 return Some(b);
@@ -1191,6 +1191,20 @@ impl Parser<'_> {
                             self.items[num_at + 1].used = true;
                         }
                     }
+                    // "not above 100", "horsepower not over 150": the opposite comparison
+                    let op = if self.negated(i) {
+                        match op {
+                            FilterOp::Gt => FilterOp::Lte,
+                            FilterOp::Gte => FilterOp::Lt,
+                            FilterOp::Lt => FilterOp::Gte,
+                            FilterOp::Lte => FilterOp::Gt,
+                            FilterOp::Eq => FilterOp::Ne,
+                            FilterOp::Ne => FilterOp::Eq,
+                            other => other,
+                        }
+                    } else {
+                        op
+                    };
                     if let Some(ci) = ci {
                         // "weigh less than 2000 pounds": the word before names the same column
                         if let Some(b) = self.prev_idx(i, &[Lex::Is, Lex::Of, Lex::With, Lex::By, Lex::In]) {
@@ -1234,8 +1248,10 @@ impl Parser<'_> {
                             self.items[i].used = true;
                             self.items[i + 1].used = true;
                             let name = self.name(ci);
-                            self.map(&format!("{v} {}", next.text), "filter", format!("{name} = {v}"), 0.9);
-                            self.add_filter(i, Filter { field: name, op: FilterOp::Eq, values: vec![num_json(v)], time_unit: None });
+                            // "excluding 8 cylinder cars"
+                            let op = if self.negated(i) { FilterOp::Ne } else { FilterOp::Eq };
+                            self.map(&format!("{v} {}", next.text), "filter", format!("{name} {} {v}", op_symbol(op)), 0.9);
+                            self.add_filter(i, Filter { field: name, op, values: vec![num_json(v)], time_unit: None });
                             i += 2;
                             continue;
                         }
@@ -1517,28 +1533,9 @@ impl Parser<'_> {
             let score = vals.iter().find(|v| v.col == ci).map(|v| v.score).unwrap_or(0.8);
             let mut values = vec![json!(value)];
             let mut words = word.clone();
-            // negation before: "not from Japan", "excluding USA", "no rain", "non-USA"
-            let negated = {
-                let mut k = i;
-                let mut neg = false;
-                for _ in 0..3 {
-                    if k == 0 {
-                        break;
-                    }
-                    k -= 1;
-                    match self.items[k].lex() {
-                        Some(Lex::Not) if !self.items[k].used => {
-                            self.items[k].used = true;
-                            neg = true;
-                            break;
-                        }
-                        Some(Lex::From | Lex::In | Lex::At | Lex::Is | Lex::Of | Lex::With | Lex::To | Lex::Filler) => continue,
-                        _ if self.items[k].is_verb() || matches!(self.items[k].kind, IK::Entity) => continue,
-                        _ => break,
-                    }
-                }
-                neg
-            };
+            // negation before: "not from Japan", "excluding USA", "no rain", "non-USA",
+            // "not directed by Steven Spielberg"
+            let negated = self.negated(i);
             // lists: "USA or Japan", "comedies and dramas"
             let mut j = i + 1;
             let mut compared = false;
@@ -1571,6 +1568,28 @@ impl Parser<'_> {
             self.add_filter(i, Filter { field: name, op, values, time_unit: None });
             i = j;
         }
+    }
+
+    /// Whether a "not" word stands just before item `i` (over prepositions, verb forms and the
+    /// table's noun); uses it up.
+    fn negated(&mut self, i: usize) -> bool {
+        let mut k = i;
+        for _ in 0..4 {
+            if k == 0 {
+                return false;
+            }
+            k -= 1;
+            match self.items[k].lex() {
+                Some(Lex::Not) if !self.items[k].used => {
+                    self.items[k].used = true;
+                    return true;
+                }
+                Some(Lex::From | Lex::In | Lex::At | Lex::Is | Lex::Of | Lex::With | Lex::To | Lex::By | Lex::Filler) => continue,
+                _ if self.items[k].is_verb() || matches!(self.items[k].kind, IK::Entity) => continue,
+                _ => return false,
+            }
+        }
+        false
     }
 
     /// Picks the column (and value) of a value item; asks when two columns hold it.

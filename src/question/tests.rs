@@ -258,6 +258,12 @@ fn filters() {
     );
     assert_eq!(intent_of(&rt, "sales", "total amount for widgets or gizmos"), "m=sum(amount) f=product in Widget|Gizmo");
     assert_eq!(intent_of(&rt, "sales", "how many orders with 5 qty"), "m=count(*) f=qty=5");
+    // negations reach numbers, comparisons and "by" phrases
+    assert_eq!(intent_of(&rt, "sales", "total amount excluding 5 qty orders"), "m=sum(amount) f=qty!=5");
+    assert_eq!(intent_of(&rt, "sales", "orders with unit price not above 12"), "m= f=unitPrice<=12");
+    assert_eq!(intent_of(&rt, "sales", "how many orders not placed by O'Brien Co"), "m=count(*) f=customer_name!=O'Brien Co");
+    // two values of one column are both wanted, never an impossible AND
+    assert_eq!(intent_of(&rt, "sales", "total amount in Texas and in Ohio"), "m=sum(amount) f=state in Texas|Ohio");
     let (_, rows) = ask(&rt, "sales", "how many orders in Texas");
     assert_eq!(rows[0]["count"], json!(24));
 }
