@@ -34,11 +34,12 @@ set -a; source "$INSIGHTFLOW_REMOTE_STATE/env"; set +a
 
 run native cargo test
 bash scripts/build.sh || exit 1
-# What `wasm-pack test --headless --chrome` does, restricted to tests/web.rs and tests/remote_web.rs,
+# What `wasm-pack test --headless --chrome` does, restricted to tests/web.rs, tests/web_questions.rs
+# and tests/remote_web.rs,
 # built with the wasm-test profile (tests need panic=unwind, so they never share the release
 # artifacts).
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  run browser cargo test --profile wasm-test --target wasm32-unknown-unknown --test web --test remote_web
+  run browser cargo test --profile wasm-test --target wasm32-unknown-unknown --test web --test web_questions --test remote_web
 run node npm run --silent test:node
 # The package in real Chromium: plain page, worker host, Vite app, Node entry, tsc --strict, demo.
 run package node --test tests/browser/
