@@ -168,3 +168,45 @@ fn host_generator_as_fallback() {
     let (r, _) = ask(&rt, "average delay at SAN", None);
     assert!(r.clarification.is_some());
 }
+
+/// A top-N over time periods ("top 5 months by total precipitation") is a ranking: bars in the
+/// order of the values with the periods as labels, and a ranking sentence, not a trend.
+#[test]
+fn top_n_over_time_is_a_ranking() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/node_modules/vega-datasets/data/seattle-weather.csv");
+    let Ok(bytes) = std::fs::read(path) else { return eprintln!("skipped: {path} is missing (npm ci)") };
+    let rt = Runtime::default();
+    rt.register_bytes("weather", &bytes, &insightflow::RegisterOptions::default()).unwrap();
+    let req = AnalyzeRequest { source: "weather".into(), question: Some("top 5 months by total precipitation".into()), ..Default::default() };
+    let r = block_on(rt.analyze(req, &mut insightflow::pipeline::NoHooks)).unwrap();
+    let v = serde_json::to_value(&r).unwrap();
+    assert_eq!(v["intent"]["limit"], json!(5));
+    // bars in rank order, the months as labels
+    assert_eq!(v["chartSpec"]["type"], json!("bar"), "{}", v["chartSpec"]);
+    assert_eq!(v["chartSpec"]["sort"], json!("as-returned"));
+    assert_eq!(v["chart"]["series"][0]["type"], json!("bar"));
+    let source = v["chart"]["dataset"]["source"].as_array().unwrap();
+    let labels: Vec<&str> = source.iter().skip(1).map(|r| r[0].as_str().unwrap()).collect();
+    assert_eq!(labels, ["Dec 2015", "Mar 2014", "Nov 2015", "Nov 2012", "Mar 2012"]);
+    let values: Vec<f64> = source.iter().skip(1).map(|r| r[1].as_f64().unwrap()).collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]), "{values:?}");
+    // a ranking, not a trend
+    assert!(r.insights.iter().all(|i| !matches!(i.kind, "change" | "trend" | "period_change" | "change_point")), "{:?}", r.insights);
+    let text = r.narration.clone().unwrap_or_default();
+    assert!(text.starts_with("The month with the highest total precipitation was Dec 2015 (285), followed by Mar 2014 (240)."), "{text}");
+    assert!(!text.contains("rose") && !text.contains("fell") && !text.contains(" from 20"), "{text}");
+    // a top 5 is a part: a share is of the rows shown, and concentration is not claimed
+    for i in &r.insights {
+        assert!(i.kind != "concentration", "{i:?}");
+        if matches!(i.kind, "top_contributor" | "majority") {
+            assert!(i.text.contains("of the 5 rows shown"), "{}", i.text);
+        }
+    }
+    // the bottom of the list reads from the lowest
+    let req = AnalyzeRequest { source: "weather".into(), question: Some("bottom 3 months by total precipitation".into()), ..Default::default() };
+    let r = block_on(rt.analyze(req, &mut insightflow::pipeline::NoHooks)).unwrap();
+    assert_eq!(r.chart_spec.as_ref().map(|s| s["type"].clone()), Some(json!("bar")));
+    let text = r.narration.clone().unwrap_or_default();
+    assert!(text.contains("the lowest total precipitation"), "{text}");
+    assert!(!r.insights.iter().any(|i| matches!(i.kind, "top_contributor" | "majority")), "{:?}", r.insights);
+}

@@ -547,6 +547,46 @@ pub fn analyze(t: &RowTable, intent: Option<&Intent>) -> Vec<Field> {
     fields
 }
 
+/// A top-N or bottom-N: the intent sorts by one of the result's measures and keeps the first
+/// `limit` rows. `Some(descending)`; None otherwise (no limit, no sort, or a sort by a
+/// dimension such as time). Such a result is a ranking whatever its dimension is: a top 5 of
+/// months is five months in the order of their values, not a trend.
+pub fn ranking(intent: Option<&Intent>, fs: &[Field]) -> Option<bool> {
+    let ij = intent_json(intent);
+    ij.get("limit").and_then(Value::as_u64)?;
+    let sort = ij.get("sort")?;
+    let field = str_of(sort, "field")?;
+    fs.iter().any(|f| f.role == Role::Measure && f.name == field).then(|| sort.get("descending").and_then(Value::as_bool).unwrap_or(false))
+}
+
+/// The period a time unit names ("month" → [`Period::Month`]).
+pub fn unit_period(unit: &str) -> Option<Period> {
+    Some(match unit {
+        "year" => Period::Year,
+        "quarter" => Period::Quarter,
+        "month" => Period::Month,
+        "week" => Period::Week,
+        "day" | "date" => Period::Day,
+        "hour" => Period::Hour,
+        "minute" => Period::Minute,
+        "second" => Period::Second,
+        _ => return None,
+    })
+}
+
+/// The label of a time period cell at the precision of the field's time unit ("Dec 2015" for a
+/// month), or None when the field is not temporal, has no unit, or the cell is not a time.
+pub fn period_label(t: &RowTable, f: &Field, r: usize) -> Option<String> {
+    if f.role != Role::Temporal {
+        return None;
+    }
+    let period = unit_period(f.time_unit.as_deref()?)?;
+    let int_years = t.columns.get(f.index).is_some_and(|c| c.kind == "integer");
+    let ms = cell_time_ms(t.cell(r, f.index), int_years)?;
+    let label = fmt_time(ms, Some(period));
+    (!label.is_empty()).then_some(label)
+}
+
 /// Times of column `c` in ms (None where a value does not parse).
 pub fn times(t: &RowTable, c: usize) -> Vec<Option<f64>> {
     let int_years = t.columns.get(c).is_some_and(|i| i.kind == "integer");

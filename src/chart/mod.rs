@@ -23,6 +23,11 @@
 //!    category + measure → one line per category (at most 10: Draco's
 //!    `high_cardinality_nominal_color` > 10). Metabase: date breakout → line; CompassQL ranks
 //!    line first for temporal × quantitative; AVA `line-field-time-ordinal`.
+//!    **Except a ranking** (the intent sorts by a measure and keeps the first N: "top 5 months
+//!    by total precipitation") **→ bars in the order returned** (the rank), with the periods as
+//!    labels at the precision of their time unit ("Dec 2015"), never a line: a line through the
+//!    five wettest months in date order would draw a trend that is not there. Bars of cycles
+//!    and ordinal keys in a ranking keep the rank order too.
 //! 4. **Cyclic extraction (day of week, month of year, hour) + measure → vertical bars in the
 //!    cycle's order** (Metabase: `isTemporalExtraction` → bar). Ordinal keys also keep their
 //!    order.
@@ -294,9 +299,16 @@ fn is_share(m: &Field) -> bool {
 pub fn build(t: &RowTable, title: Option<&str>, intent: Option<&Intent>) -> Result<ChartOutput> {
     let fs = fields::analyze(t, intent);
     let hint = hint_of(intent);
-    let (plan, hint_warning) = choose(t, &fs, hint.as_deref());
+    let (mut plan, hint_warning) = choose(t, &fs, hint.as_deref());
     let keep_order = fields::intent_json(intent).get("sort").is_some_and(|s| !s.is_null());
-    let mut out = render::render(t, &fs, &plan, title, keep_order);
+    // a top-N over time periods is a ranking, not a trend (rule 3's exception)
+    let ranked = fields::ranking(intent, &fs).is_some();
+    if ranked && hint.is_none() {
+        if let Plan::Line { x, ys, by: None, .. } = &plan {
+            plan = Plan::Bar { x: *x, ys: ys.clone() };
+        }
+    }
+    let mut out = render::render(t, &fs, &plan, title, keep_order, ranked);
     if let Some(w) = hint_warning {
         out.warnings.insert(0, ChartWarning { code: "CHART_HINT_IGNORED", message: w });
     }

@@ -174,6 +174,11 @@ fn dim_label(t: &RowTable, f: &Field, r: usize, sunday_zero: bool) -> String {
     match (f.role, cell) {
         (_, Some(Cell::Null) | None) => "(empty)".into(),
         (Role::Cyclic(cy), Some(Cell::Int(v))) => fields::cycle_label(cy, *v, sunday_zero).unwrap_or_else(|| v.to_string()),
+        (Role::Temporal, Some(c)) => fields::period_label(t, f, r).unwrap_or_else(|| match c {
+            Cell::Str(s) => s.clone(),
+            Cell::Int(v) => v.to_string(),
+            other => serde_json::to_string(other).unwrap_or_default(),
+        }),
         (_, Some(Cell::Str(s))) => s.clone(),
         (_, Some(Cell::Int(v))) => v.to_string(),
         (_, Some(Cell::Float(v))) => fmt_plain(*v),
@@ -292,13 +297,15 @@ fn key_text(labels: &[Option<Cow<'_, str>>], r: usize) -> String {
     labels.get(r).and_then(|l| l.as_deref()).unwrap_or_default().to_string()
 }
 
-pub(crate) fn render(t: &RowTable, fs: &[Field], plan: &Plan, title: Option<&str>, keep_order: bool) -> ChartOutput {
+/// `keep_order`: the question asked for an order (rows keep it on a nominal axis); `ranked`:
+/// the rows are a top/bottom N, so bars keep the returned (rank) order on any axis.
+pub(crate) fn render(t: &RowTable, fs: &[Field], plan: &Plan, title: Option<&str>, keep_order: bool, ranked: bool) -> ChartOutput {
     let mut notes = Notes::default();
     let (option, spec) = match plan {
         Plan::Kpi => (None, kpi(t, fs)),
         Plan::Table(reason) => (None, json!({"type": "table", "reason": reason})),
         Plan::Line { x, ys, by, area } => line(t, fs, *x, ys, *by, *area, title, &mut notes),
-        Plan::Bar { x, ys } => bar(t, fs, *x, ys, title, keep_order, &mut notes),
+        Plan::Bar { x, ys } => bar(t, fs, *x, ys, title, keep_order, ranked, &mut notes),
         Plan::Grouped { x, by, y, stacked } => grouped(t, fs, *x, *by, *y, *stacked, title, keep_order, &mut notes),
         Plan::Heatmap { x, y, value } => heatmap(t, fs, *x, *y, *value, title, &mut notes),
         Plan::Pie { x, y } => pie(t, fs, *x, *y, title, &mut notes),
@@ -500,7 +507,7 @@ struct Bars {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn bar_groups(t: &RowTable, fs: &[Field], xf: &Field, ys: &[usize], keep_order: bool, cap: usize, notes: &mut Notes) -> Bars {
+fn bar_groups(t: &RowTable, fs: &[Field], xf: &Field, ys: &[usize], keep_order: bool, ranked: bool, cap: usize, notes: &mut Notes) -> Bars {
     let sz = sunday_zero(t, xf);
     let labels_all = label_key(t, xf);
     let groups = group_by(labels_all.iter().map(|l| l.as_deref()));
@@ -511,7 +518,9 @@ fn bar_groups(t: &RowTable, fs: &[Field], xf: &Field, ys: &[usize], keep_order: 
         notes.reduced("aggregate_duplicates", format!("Several rows share the same {} value; they were {how} into one bar each ({ng} bars).", xf.name));
     }
     let label_of = |g: usize| groups.first.get(g).map(|r| dim_label(t, xf, *r, sz)).unwrap_or_default();
-    let ordered = xf.role != Role::Category;
+    // ordered axes keep their natural order, except in a ranking (rank order, as returned)
+    let ordered = xf.role != Role::Category && !ranked;
+    let keep_order = keep_order || ranked;
     let first: Vec<Option<f64>> = values.first().cloned().unwrap_or_default();
     let by_value = |a: &usize, b: &usize| {
         let va = first.get(*a).copied().flatten().unwrap_or(f64::NEG_INFINITY);
@@ -559,12 +568,13 @@ fn bar_groups(t: &RowTable, fs: &[Field], xf: &Field, ys: &[usize], keep_order: 
     Bars { labels, values }
 }
 
-fn bar(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], title: Option<&str>, keep_order: bool, notes: &mut Notes) -> (Option<Value>, Value) {
+#[allow(clippy::too_many_arguments)]
+fn bar(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], title: Option<&str>, keep_order: bool, ranked: bool, notes: &mut Notes) -> (Option<Value>, Value) {
     let Some(xf) = field(fs, x) else { return (None, json!({"type": "table", "reason": "No x column."})) };
-    let bars = bar_groups(t, fs, xf, ys, keep_order, MAX_CATEGORIES, notes);
+    let bars = bar_groups(t, fs, xf, ys, keep_order, ranked, MAX_CATEGORIES, notes);
     let n = bars.labels.len();
     let nominal = xf.role == Role::Category || xf.role == Role::Temporal;
-    let horizontal = xf.role == Role::Category && (n > 12 || bars.labels.iter().any(|l| l.chars().count() > 12));
+    let horizontal = (xf.role == Role::Category || ranked) && (n > 12 || bars.labels.iter().any(|l| l.chars().count() > 12));
     let xname = name_of(fs, x);
     let header = unique_names(std::iter::once(xname.clone()).chain(ys.iter().map(|m| name_of(fs, *m))).collect());
     let mut rows = Vec::with_capacity(n + 1);
@@ -631,7 +641,9 @@ fn bar(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], title: Option<&str>, 
     if many {
         spec["measures"] = Value::Array(ys.iter().map(|m| enc(fs, *m)).collect());
     }
-    spec["sort"] = json!(if xf.role == Role::Category && !keep_order { "value-descending" } else if xf.role == Role::Category { "as-returned" } else { "natural" });
+    spec["sort"] = json!(if ranked {
+        "as-returned"
+    } else if xf.role == Role::Category && !keep_order { "value-descending" } else if xf.role == Role::Category { "as-returned" } else { "natural" });
     (Some(option), spec)
 }
 
@@ -812,7 +824,7 @@ fn heatmap(t: &RowTable, fs: &[Field], x: usize, y: usize, value: usize, title: 
 fn pie(t: &RowTable, fs: &[Field], x: usize, y: usize, title: Option<&str>, notes: &mut Notes) -> (Option<Value>, Value) {
     let Some(xf) = field(fs, x) else { return (None, json!({"type": "table", "reason": "No x column."})) };
     // at most 10 slices: top 9 + Other
-    let bars = bar_groups(t, fs, xf, &[y], false, MAX_SERIES, notes);
+    let bars = bar_groups(t, fs, xf, &[y], false, false, MAX_SERIES, notes);
     let f = fmt_of(fs, y);
     let header = unique_names(vec![name_of(fs, x), name_of(fs, y)]);
     let mut rows = vec![json!(header)];

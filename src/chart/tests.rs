@@ -111,6 +111,36 @@ fn rule3_time_and_measure_is_a_line_on_a_time_axis() {
 }
 
 #[test]
+fn rule3a_a_top_n_of_periods_is_a_ranking_bar() {
+    // "top 3 months by total precipitation": rows sorted by the value, limited
+    let d = dated(df!("date_month" => ["2015-12-01", "2014-03-01", "2015-11-01"], "sum_precipitation" => [284.5, 240.0, 212.6]).unwrap(), "date_month");
+    let i = intent(json!({
+        "measures": [{"field": "precipitation", "aggregate": "sum", "as": "sum_precipitation"}],
+        "dimensions": [{"field": "date", "timeUnit": "month"}],
+        "filters": [], "sort": {"field": "sum_precipitation", "descending": true}, "limit": 3
+    }));
+    let out = build_named("bar_ranked_months", &table(d.clone()), Some("top 3 months by total precipitation"), Some(&i));
+    assert_eq!(kind(&out), "bar");
+    assert_eq!(out.spec["sort"], "as-returned");
+    assert_eq!(opt(&out)["xAxis"]["type"], "category");
+    assert_eq!(source(&out)[1], json!(["Dec 2015", 284.5]));
+    assert_eq!(source(&out)[3], json!(["Nov 2015", 212.6]));
+    // the same rows sorted by time (no limit) are a series: a line
+    let i = intent(json!({
+        "measures": [{"field": "precipitation", "aggregate": "sum", "as": "sum_precipitation"}],
+        "dimensions": [{"field": "date", "timeUnit": "month"}], "filters": []
+    }));
+    assert_eq!(kind(&build_named("line_months", &table(d.clone()), None, Some(&i))), "line");
+    // an explicit request still wins
+    let i = intent(json!({
+        "measures": [{"field": "precipitation", "aggregate": "sum", "as": "sum_precipitation"}],
+        "dimensions": [{"field": "date", "timeUnit": "month"}],
+        "filters": [], "sort": {"field": "sum_precipitation", "descending": true}, "limit": 3, "chart": "line"
+    }));
+    assert_eq!(kind(&build_named("line_ranked_asked", &table(d), None, Some(&i))), "line");
+}
+
+#[test]
 fn rule3_time_and_category_is_one_line_per_category() {
     let d = dated(
         df!("date" => ["2021-01-01", "2021-01-01", "2021-02-01", "2021-02-01"], "symbol" => ["A", "B", "A", "B"], "price" => [1.0, 10.0, 2.0, 12.0]).unwrap(),

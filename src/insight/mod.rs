@@ -25,6 +25,11 @@
 //!   the total; reported when that is at most half of at least 5), `outliers` (Tukey's IQR
 //!   fences, k = 1.5, n ≥ 8, at most a quarter of the values), `low_variance` (coefficient of
 //!   variation < 5%, n ≥ 3), `extremes` (highest and lowest, where).
+//! * A top or bottom N (the intent sorts by the measure and keeps N rows) is a ranking whatever
+//!   its dimension: time periods are then labels ("Dec 2015"), not a series, and the answer
+//!   names the first of the list (the lowest for a bottom N). A part of the answer (a top N
+//!   that returned N rows, or rows cut by the row cap) gets shares "of the rows shown" and no
+//!   concentration: the true total is not in the rows.
 //! * Between measures: `correlation`, Pearson r with its t-test p-value and n, reported when
 //!   n ≥ 10, p < 0.05 and |r| ≥ 0.3 (the strongest pair among the first four measures).
 //!
@@ -241,8 +246,11 @@ fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: &dyn Fn() -> boo
     let dname = humanize(&dim.name);
     for (r, v) in vals.iter().enumerate() {
         let Some(v) = v else { continue };
+        // time periods (in a ranking) at the precision of their unit: "Dec 2015"
+        let period = fields::period_label(t, dim, r);
         let label: Cow<'_, str> = match (dim.role, t.cell(r, dim.index)) {
             (_, Some(Cell::Null) | None) => continue,
+            _ if period.is_some() => Cow::Owned(period.unwrap_or_default()),
             (Role::Cyclic(cy), Some(Cell::Int(i))) => Cow::Owned(fields::cycle_label(cy, *i, sz).unwrap_or_else(|| i.to_string())),
             (Role::Bin, Some(c @ (Cell::Int(_) | Cell::Float(_)))) => {
                 let x = match c {
@@ -303,14 +311,26 @@ fn looks_plural(name: &str) -> bool {
 /// Insights about `t`, best first. `intent` (when the result came from a question) tells which
 /// columns are measures and whether they add up.
 pub fn find(t: &RowTable, intent: Option<&Intent>) -> Result<Vec<Insight>> {
+    find_in(t, intent, false)
+}
+
+/// [`find`] for a result that may be part of the answer: `truncated` when rows were cut (the
+/// row cap). A top/bottom N that returned N rows is a part too. Shares and concentration are
+/// then stated as of the rows shown, never as of a total the rows do not hold.
+pub fn find_in(t: &RowTable, intent: Option<&Intent>, truncated: bool) -> Result<Vec<Insight>> {
     let fs = fields::analyze(t, intent);
     let measures: Vec<&Field> = fs.iter().filter(|f| f.role == Role::Measure).collect();
     let Some(&m) = measures.first() else { return Ok(Vec::new()) };
     let ctx = Ctx { m, mname: measure_words(m), fmt: m.format.clone() };
     let mut out: Vec<Insight> = Vec::new();
     let dims: Vec<&Field> = fs.iter().filter(|f| f.role.is_dimension()).collect();
-    let time = dims.iter().find(|d| d.role == Role::Temporal).copied();
-    let cat = dims.iter().find(|d| d.role != Role::Temporal).copied();
+    // a top/bottom N of one dimension is a ranking, even of time periods (no trend is read
+    // into five months picked for their values)
+    let rank = fields::ranking(intent, &fs).filter(|_| dims.len() == 1);
+    let limit = fields::intent_json(intent).get("limit").and_then(Value::as_u64);
+    let partial = truncated || limit.is_some_and(|l| t.row_count as u64 >= l);
+    let time = dims.iter().find(|d| d.role == Role::Temporal && rank.is_none()).copied();
+    let cat = dims.iter().find(|d| d.role != Role::Temporal || rank.is_some()).copied();
 
     if t.row_count == 1 {
         single_row(t, &measures, &dims, &mut out);
@@ -323,6 +343,7 @@ pub fn find(t: &RowTable, intent: Option<&Intent>) -> Result<Vec<Insight>> {
     if let Some(time) = time {
         if let Some(s) = time_series(t, time, m, &aggregated) {
             let name = match s.agg {
+                Agg::Summed if ctx.mname.starts_with("total ") => ctx.mname.clone(),
                 Agg::Summed => format!("total {}", ctx.mname),
                 Agg::Averaged => format!("average {}", ctx.mname),
                 Agg::Direct => ctx.mname.clone(),
@@ -335,7 +356,7 @@ pub fn find(t: &RowTable, intent: Option<&Intent>) -> Result<Vec<Insight>> {
     if let Some(cat) = cat {
         if time.is_none() || (m.additive && aggregated()) {
             if let Some(c) = categories(t, cat, m, &aggregated) {
-                category_insights(&ctx, cat, &c, time.is_some(), &mut out);
+                category_insights(&ctx, cat, &c, time.is_some(), rank, partial, &mut out);
                 described = true;
             }
         }
@@ -392,6 +413,13 @@ fn measure_words(m: &Field) -> String {
         _ => &[],
     };
     let human = humanize(&m.name);
+    // the question parser's aggregate prefixes read as words: "sum_precipitation" → "total
+    // precipitation", "avg_wind" → "average wind"
+    let human = match (m.aggregate.as_deref(), human.split_once(' ')) {
+        (Some("sum"), Some(("sum", rest))) => format!("total {rest}"),
+        (Some("avg"), Some(("avg", rest))) => format!("average {rest}"),
+        _ => human,
+    };
     let words: Vec<&str> = human.split(' ').map(str::trim).filter(|w| !w.is_empty()).collect();
     let mut kept: Vec<&str> = words.clone();
     while kept.last().is_some_and(|w| unit_words.contains(&w.to_lowercase().trim_matches(|c| c == '(' || c == ')'))) {
@@ -663,7 +691,10 @@ fn argmin(v: &[f64]) -> (usize, f64) {
     v.iter().enumerate().fold((0, f64::INFINITY), |acc, (i, x)| if *x < acc.1 { (i, *x) } else { acc })
 }
 
-fn category_insights(ctx: &Ctx, dim: &Field, c: &Cats, has_time: bool, out: &mut Vec<Insight>) {
+/// `rank`: the rows are a top (Some(true)) or bottom (Some(false)) N; `partial`: they may not
+/// be all the rows of the answer (shares are of the rows shown).
+#[allow(clippy::too_many_arguments)]
+fn category_insights(ctx: &Ctx, dim: &Field, c: &Cats, has_time: bool, rank: Option<bool>, partial: bool, out: &mut Vec<Insight>) {
     let n = c.values.len();
     if n < 2 {
         return;
@@ -675,48 +706,75 @@ fn category_insights(ctx: &Ctx, dim: &Field, c: &Cats, has_time: bool, out: &mut
     order.sort_by(|a, b| c.values.get(*b).copied().unwrap_or(0.0).total_cmp(&c.values.get(*a).copied().unwrap_or(0.0)));
     let lab = |i: usize| c.labels.get(i).cloned().unwrap_or_default();
     let val = |i: usize| c.values.get(i).copied().unwrap_or(0.0);
-    let (Some(&top), Some(&second)) = (order.first(), order.get(1)) else { return };
+    let (Some(&top), Some(_)) = (order.first(), order.get(1)) else { return };
     let pct = |share: f64| crate::chart::format::fmt_pct_points(share * 100.0);
     let is_percent = matches!(ctx.fmt, NumFormat::Percent { .. });
     if !has_time {
-        let most = if looks_plural(mname) && !is_percent { format!("the most {mname}") } else { format!("the largest {mname}") };
-        let text = if val(top) == val(second) {
-            format!("{} and {} have {most}, {} each.", lab(top), lab(second), ctx.v(val(top)))
-        } else {
-            format!("{} has {most}: {}, followed by {} ({}).", lab(top), ctx.v(val(top)), lab(second), ctx.v(val(second)))
+        // a bottom N is read from its lowest value
+        let lowest = rank == Some(false);
+        let ranked: Vec<usize> = if lowest { order.iter().rev().copied().collect() } else { order.clone() };
+        let (Some(&first), Some(&next)) = (ranked.first(), ranked.get(1)) else { return };
+        let plural = looks_plural(mname) && !is_percent;
+        let text = match dim.time_unit.as_deref().and_then(fields::unit_period).filter(|_| dim.role == Role::Temporal) {
+            // time periods: "The month with the highest total precipitation was Dec 2015 (285)"
+            Some(p) => {
+                let most = if lowest { "lowest" } else { "highest" };
+                if val(first) == val(next) {
+                    format!("{} and {} had the {most} {mname}, {} each.", lab(first), lab(next), ctx.v(val(first)))
+                } else {
+                    format!("The {} with the {most} {mname} was {} ({}), followed by {} ({}).", p.noun(), lab(first), ctx.v(val(first)), lab(next), ctx.v(val(next)))
+                }
+            }
+            None => {
+                let most = match (lowest, plural) {
+                    (false, true) => format!("the most {mname}"),
+                    (false, false) => format!("the largest {mname}"),
+                    (true, true) => format!("the fewest {mname}"),
+                    (true, false) => format!("the smallest {mname}"),
+                };
+                if val(first) == val(next) {
+                    format!("{} and {} have {most}, {} each.", lab(first), lab(next), ctx.v(val(first)))
+                } else {
+                    format!("{} has {most}: {}, followed by {} ({}).", lab(first), ctx.v(val(first)), lab(next), ctx.v(val(next)))
+                }
+            }
         };
         out.push(Insight {
             kind: "ranking",
-            title: format!("Highest {mname} by {dname}"),
+            title: format!("{} {mname} by {dname}", if lowest { "Lowest" } else { "Highest" }),
             text,
             score: 0.45,
             fields: fields.clone(),
-            values: json!({"top": order.iter().take(5).map(|i| json!({"label": lab(*i), "value": jnum(val(*i))})).collect::<Vec<_>>(), "count": n}),
+            values: json!({"top": ranked.iter().take(5).map(|i| json!({"label": lab(*i), "value": jnum(val(*i))})).collect::<Vec<_>>(), "count": n, "order": if lowest { "ascending" } else { "descending" }}),
             significance: None,
         });
     }
     let total: f64 = c.values.iter().sum();
     let all_pos = c.values.iter().all(|v| *v >= 0.0);
-    if ctx.m.additive && all_pos && total > 0.0 {
+    // (the largest of a bottom N "leading" says nothing)
+    if ctx.m.additive && all_pos && total > 0.0 && rank != Some(false) {
         let share = val(top) / total;
         let majority = share > 0.5;
         // a share's own value already says what part of the whole it is
+        // of a part (a top N, cut rows) only a share of the rows shown can be said
+        let whole = if partial { format!("{} of the {n} rows shown", the_total(mname)) } else { the_total(mname) };
         if !is_percent {
             out.push(Insight {
                 kind: if majority { "majority" } else { "top_contributor" },
                 title: format!("{} leads {mname}", lab(top)),
                 text: if majority {
-                    format!("{} alone accounts for more than half of {}: {} of {} ({}).", lab(top), the_total(mname), ctx.v(val(top)), ctx.v(total), pct(share))
+                    format!("{} alone accounts for more than half of {whole}: {} of {} ({}).", lab(top), ctx.v(val(top)), ctx.v(total), pct(share))
                 } else {
-                    format!("{} accounts for {} of {} ({} of {}).", lab(top), pct(share), the_total(mname), ctx.v(val(top)), ctx.v(total))
+                    format!("{} accounts for {} of {whole} ({} of {}).", lab(top), pct(share), ctx.v(val(top)), ctx.v(total))
                 },
                 score: if majority { 0.5 + 0.4 * share } else { 0.25 + 0.5 * share },
                 fields: fields.clone(),
-                values: json!({"label": lab(top), "value": jnum(val(top)), "share": jnum(share), "total": jnum(total), "categories": n}),
+                values: json!({"label": lab(top), "value": jnum(val(top)), "share": jnum(share), "total": jnum(total), "categories": n, "ofRowsShown": partial}),
                 significance: None,
             });
         }
-        if n >= 5 {
+        // how concentrated a whole is cannot be read from a part of it
+        if n >= 5 && !partial {
             if let Some((k, covered)) = stats::concentration(&c.values, 0.8) {
                 if k >= 2 && k * 2 <= n {
                     let names: Vec<String> = order.iter().take(k.min(5)).map(|i| lab(*i)).collect();

@@ -467,7 +467,7 @@ impl Runtime {
                 let t = Instant::now();
                 let res = match insight_fault {
                     Some(e) => Err(e),
-                    None => insight::find(&table, plan.intent.as_ref()),
+                    None => insight::find_in(&table, plan.intent.as_ref(), truncated),
                 };
                 (res, ms_since(t))
             };
