@@ -66,7 +66,11 @@
 //! currency (ECharts adds thousands separators itself); tooltip `axis` for bar/line, `item`
 //! for scatter/pie/heatmap; legend when there are several series; `grid` margins (ECharts 6
 //! keeps labels inside the container, so no deprecated `containLabel`); `dataZoom` when a
-//! line has more than 100 points or an ordered bar axis more than 30.
+//! line has more than 100 points or an ordered bar axis more than 30. Several measures share a
+//! value axis only when they are shown in the same kind of unit (plain, percent, one currency)
+//! and their largest values are within 10× of each other: two groups get a second value axis
+//! (right; top for horizontal bars), three or more one panel (grid) each over the shared
+//! category/time axis; `chartSpec.measures[].axis` says which (a transformation records it).
 
 #![warn(clippy::indexing_slicing, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -168,6 +168,153 @@ fn zoom(axis: &str) -> Value {
     json!([{"type": "inside", key: 0}, {"type": "slider", key: 0, "bottom": 8, "height": 18}])
 }
 
+/// The kind of unit a measure is shown in: measures of different kinds never share an axis.
+fn unit_class(f: &NumFormat) -> String {
+    match f {
+        NumFormat::Plain => "plain".into(),
+        NumFormat::Percent { .. } => "percent".into(),
+        NumFormat::Currency { symbol } => format!("currency {}", symbol.as_deref().unwrap_or("")),
+    }
+}
+
+/// The value axis of each measure (by position in `ys`): measures share an axis when they are
+/// shown in the same kind of unit and their largest absolute values are within 10× of the
+/// axis' first measure; otherwise one would be drawn flat against the other's scale.
+fn axis_groups(fs: &[Field], ys: &[usize], values: &[Vec<Option<f64>>]) -> Vec<usize> {
+    let mut groups: Vec<(String, f64)> = Vec::new();
+    let mut out = Vec::with_capacity(ys.len());
+    for (i, m) in ys.iter().enumerate() {
+        let f = fmt_of(fs, *m);
+        let a = values.get(i).map(|v| v.iter().flatten().map(|x| shown(Some(*x), &f).unwrap_or(0.0).abs()).filter(|x| x.is_finite()).fold(0.0f64, f64::max)).unwrap_or(0.0);
+        let class = unit_class(&f);
+        let near = |b: f64| a == 0.0 || b == 0.0 || a.max(b) / a.min(b) <= 10.0;
+        match groups.iter().position(|(c, b)| *c == class && near(*b)) {
+            Some(g) => out.push(g),
+            None => {
+                groups.push((class, a));
+                out.push(groups.len() - 1);
+            }
+        }
+    }
+    out
+}
+
+/// A measure's encoding with its value axis (`axis`: 0, 1, …) when the measures do not share one.
+fn with_axis(mut e: Value, axes: Option<&[usize]>, i: usize) -> Value {
+    if let (Some(o), Some(g)) = (e.as_object_mut(), axes.and_then(|a| a.get(i))) {
+        o.insert("axis".into(), json!(g));
+    }
+    e
+}
+
+/// Gives measures of different units or magnitudes their own value axis: two groups → a
+/// second value axis (right, or top for horizontal bars); three or more → one grid per group,
+/// sharing the category/time axis. Returns the axis of each measure for the spec (None when
+/// all share one). `axis_groups` decides the groups.
+fn split_value_axes(option: &mut Value, fs: &[Field], ys: &[usize], groups: &[usize], horizontal: bool, notes: &mut Notes) -> Option<Vec<usize>> {
+    let n = groups.iter().copied().max().map_or(1, |g| g + 1);
+    if n < 2 {
+        return None;
+    }
+    let (vkey, ckey) = if horizontal { ("xAxis", "yAxis") } else { ("yAxis", "xAxis") };
+    let base = option.get(vkey).cloned().unwrap_or(Value::Null);
+    let axis_of = |g: usize| {
+        let members: Vec<usize> = ys.iter().zip(groups).filter(|(_, gg)| **gg == g).map(|(m, _)| *m).collect();
+        let mut a = base.clone();
+        let Some(first) = members.first().copied() else { return a };
+        if let Some(o) = a.as_object_mut() {
+            o.insert("name".into(), json!(if members.len() == 1 { axis_name(fs, first) } else { String::new() }));
+            match axis_template(&fmt_of(fs, first)) {
+                Some(tpl) => {
+                    o.insert("axisLabel".into(), json!({"formatter": tpl}));
+                }
+                None => {
+                    o.remove("axisLabel");
+                }
+            }
+        }
+        a
+    };
+    let names: Vec<String> = ys.iter().map(|m| name_of(fs, *m)).collect();
+    if n == 2 {
+        let mut second = axis_of(1);
+        if let Some(o) = second.as_object_mut() {
+            o.insert("position".into(), json!(if horizontal { "top" } else { "right" }));
+            o.insert("splitLine".into(), json!({"show": false}));
+            o.insert("alignTicks".into(), json!(true));
+            if !horizontal {
+                o.insert("nameTextStyle".into(), json!({"align": "right"}));
+            }
+        }
+        if let Some(series) = option.get_mut("series").and_then(Value::as_array_mut) {
+            for (s, g) in series.iter_mut().zip(groups) {
+                if let Some(o) = s.as_object_mut() {
+                    o.insert(format!("{vkey}Index"), json!(g));
+                }
+            }
+        }
+        if let Some(o) = option.as_object_mut() {
+            o.insert(vkey.into(), json!([axis_of(0), second]));
+        }
+        notes.note("second_value_axis", format!("{} {} on a second axis: its unit or size differs from {}.", names.iter().zip(groups).filter(|(_, g)| **g == 1).map(|(n, _)| n.clone()).collect::<Vec<_>>().join(", "), if groups.iter().filter(|g| **g == 1).count() == 1 { "is" } else { "are" }, names.first().cloned().unwrap_or_default()));
+        return Some(groups.to_vec());
+    }
+    // one grid per group, stacked (side by side for horizontal bars), the category axis shared
+    let cbase = option.get(ckey).cloned().unwrap_or(Value::Null);
+    let zoomed = option.get("dataZoom").is_some();
+    let legend = option.get("legend").is_some();
+    let (start, end) = if horizontal { (4.0, 96.0) } else { (if legend { 16.0 } else { 12.0 }, if zoomed { 84.0 } else { 92.0 }) };
+    let size = (end - start) / n as f64;
+    let mut grids = Vec::with_capacity(n);
+    let mut vaxes = Vec::with_capacity(n);
+    let mut caxes = Vec::with_capacity(n);
+    for g in 0..n {
+        let from = start + size * g as f64;
+        let pct = |x: f64| format!("{:.1}%", x);
+        grids.push(if horizontal {
+            json!({"left": pct(from), "width": pct(size - 4.0), "top": if legend { 80 } else { 60 }, "bottom": 44})
+        } else {
+            json!({"left": 24, "right": 40, "top": pct(from), "height": pct(size - 7.0)})
+        });
+        let mut v = axis_of(g);
+        let mut c = cbase.clone();
+        if let (Some(vo), Some(co)) = (v.as_object_mut(), c.as_object_mut()) {
+            vo.insert("gridIndex".into(), json!(g));
+            co.insert("gridIndex".into(), json!(g));
+            // labels of the shared axis once: under the last grid, left of the first
+            let labelled = if horizontal { g == 0 } else { g + 1 == n };
+            if !labelled {
+                co.insert("axisLabel".into(), json!({"show": false}));
+                co.insert("name".into(), json!(""));
+            }
+        }
+        vaxes.push(v);
+        caxes.push(c);
+    }
+    if let Some(series) = option.get_mut("series").and_then(Value::as_array_mut) {
+        for (s, g) in series.iter_mut().zip(groups) {
+            if let Some(o) = s.as_object_mut() {
+                o.insert("xAxisIndex".into(), json!(g));
+                o.insert("yAxisIndex".into(), json!(g));
+            }
+        }
+    }
+    if let Some(o) = option.as_object_mut() {
+        o.insert("grid".into(), Value::Array(grids));
+        o.insert(vkey.into(), Value::Array(vaxes));
+        o.insert(ckey.into(), Value::Array(caxes));
+        if let Some(Value::Array(zs)) = o.get_mut("dataZoom") {
+            let all: Vec<usize> = (0..n).collect();
+            for z in zs.iter_mut().filter_map(Value::as_object_mut) {
+                z.remove("yAxisIndex");
+                z.insert("xAxisIndex".into(), json!(all));
+            }
+        }
+    }
+    notes.note("separate_grids", format!("The measures differ in unit or size, so they are drawn in {n} panels, each with its own value axis."));
+    Some(groups.to_vec())
+}
+
 /// The text of a dimension cell: cycles by name, everything else as shown in the result.
 fn dim_label(t: &RowTable, f: &Field, r: usize, sunday_zero: bool) -> String {
     let cell = t.cell(r, f.index);
@@ -494,7 +641,9 @@ fn line(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], by: Option<usize>, a
     if let Some(b) = by {
         spec["series"] = enc(fs, b);
     } else if ys.len() > 1 {
-        spec["measures"] = Value::Array(ys.iter().map(|m| enc(fs, *m)).collect());
+        let drawn: Vec<Vec<Option<f64>>> = series.iter().map(|(_, v, _)| order.iter().map(|g| v.get(*g).copied().flatten()).collect()).collect();
+        let axes = split_value_axes(&mut option, fs, ys, &axis_groups(fs, ys, &drawn), false, notes);
+        spec["measures"] = Value::Array(ys.iter().enumerate().map(|(i, m)| with_axis(enc(fs, *m), axes.as_deref(), i)).collect());
     }
     (Some(option), spec)
 }
@@ -639,7 +788,8 @@ fn bar(t: &RowTable, fs: &[Field], x: usize, ys: &[usize], title: Option<&str>, 
     let _ = nominal;
     let mut spec = json!({"type": "bar", "orientation": if horizontal { "horizontal" } else { "vertical" }, "x": enc(fs, x), "y": enc(fs, y0)});
     if many {
-        spec["measures"] = Value::Array(ys.iter().map(|m| enc(fs, *m)).collect());
+        let axes = split_value_axes(&mut option, fs, ys, &axis_groups(fs, ys, &bars.values), horizontal, notes);
+        spec["measures"] = Value::Array(ys.iter().enumerate().map(|(i, m)| with_axis(enc(fs, *m), axes.as_deref(), i)).collect());
     }
     spec["sort"] = json!(if ranked {
         "as-returned"

@@ -141,6 +141,39 @@ fn rule3a_a_top_n_of_periods_is_a_ranking_bar() {
 }
 
 #[test]
+fn measures_of_different_units_or_sizes_get_their_own_axes() {
+    // same unit, similar size: one axis
+    let d = dated(df!("day" => ["2021-01-01", "2021-01-02", "2021-01-03"], "temp_max" => [5.0, 6.0, 9.0], "temp_min" => [-1.0, 0.5, 2.0]).unwrap(), "day");
+    let out = build_named("line_one_axis", &table(d), None, None);
+    assert!(opt(&out)["yAxis"].is_object());
+    // money and a count: a second axis on the right
+    let d = dated(df!("day" => ["2021-01-01", "2021-01-02", "2021-01-03"], "revenue_usd" => [120_000.0, 150_000.0, 90_000.0], "orders" => [12, 15, 9]).unwrap(), "day");
+    let out = build_named("line_two_axes", &table(d), None, None);
+    let o = opt(&out);
+    let axes = o["yAxis"].as_array().expect("two value axes");
+    assert_eq!(axes.len(), 2);
+    assert_eq!(axes[1]["position"], "right");
+    assert_eq!(axes[0]["axisLabel"]["formatter"], "${value}");
+    assert!(axes[1].get("axisLabel").is_none());
+    assert_eq!(o["series"][0]["yAxisIndex"], 0);
+    assert_eq!(o["series"][1]["yAxisIndex"], 1);
+    assert_eq!(out.spec["measures"][1]["axis"], 1);
+    assert!(out.transformations.iter().any(|t| t.rule == "second_value_axis"));
+    // three groups (hundreds, thousands, percent): one panel each, the category axis shared
+    let t = table(df!("origin" => ["USA", "Japan", "Europe"], "avg_hp" => [119.0, 79.8, 80.6], "avg_weight" => [3361.9, 2221.2, 2423.3], "share_pct" => [62.6, 19.5, 17.9]).unwrap());
+    let out = build_named("bar_three_panels", &t, None, None);
+    assert_eq!(kind(&out), "bar");
+    let o = opt(&out);
+    assert_eq!(o["grid"].as_array().map(Vec::len), Some(3));
+    assert_eq!(o["yAxis"].as_array().map(Vec::len), Some(3));
+    assert_eq!(o["xAxis"].as_array().map(Vec::len), Some(3));
+    assert_eq!(o["xAxis"][0]["axisLabel"]["show"], false);
+    assert_eq!(o["series"][2]["xAxisIndex"], 2);
+    assert_eq!(o["series"][2]["yAxisIndex"], 2);
+    assert_eq!(o["yAxis"][2]["axisLabel"]["formatter"], "{value}%");
+}
+
+#[test]
 fn rule3_time_and_category_is_one_line_per_category() {
     let d = dated(
         df!("date" => ["2021-01-01", "2021-01-01", "2021-02-01", "2021-02-01"], "symbol" => ["A", "B", "A", "B"], "price" => [1.0, 10.0, 2.0, 12.0]).unwrap(),
