@@ -14,7 +14,7 @@ source scripts/env.sh
 secs=${1:-}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(ingest sql_guard engine_sql chart_insight)
+[ ${#targets[@]} -gt 0 ] || targets=(ingest sql_guard engine_sql question chart_insight)
 # Without a sanitizer, libFuzzer's coverage flags are stable `-C` options: the stable toolchain
 # builds the targets (the installed nightly cannot build polars-ops 0.51, see above).
 toolchain=${TOOLCHAIN:-stable}
@@ -23,7 +23,7 @@ export CARGO_TARGET_DIR="$HOME/.cache/insightflow/fuzz-target"
 sanitizer=${SANITIZER:-none}
 
 # Seed corpora from real files and queries.
-mkdir -p fuzz/corpus/{ingest,sql_guard,engine_sql,chart_insight}
+mkdir -p fuzz/corpus/{ingest,sql_guard,engine_sql,question,chart_insight}
 i=0
 for f in tests/fixtures/*; do
   [ -f "$f" ] || continue
@@ -46,6 +46,23 @@ SELECT EXTRACT(YEAR FROM day), CAST(amount AS INT), UPPER(region) FROM t UNION A
 SELECT 1; DROP TABLE t
 SELECT * FROM read_csv('x')
 SQL
+n=0
+while IFS= read -r q; do
+  printf '%s' "$q" > "fuzz/corpus/question/seed$n"
+  n=$((n + 1))
+done <<'QUESTIONS'
+total amount by region
+average price per product in 2021
+top 3 products by qty
+monthly amount trend
+amount by region not in North
+share of amount by product
+distribution of price
+amount vs qty
+sales in O'Brien between March and June 2021
+how many rows where price over 5 and region is South'; DROP TABLE sales --
+year over year growth of amount
+QUESTIONS
 printf '\x41\x01\x02\x03\x04\x05\x06\x07\x08' > fuzz/corpus/chart_insight/seed0
 printf '\x07\x00\x00\x00' > fuzz/corpus/chart_insight/seed1
 
@@ -58,7 +75,7 @@ for t in "${targets[@]}"; do
     budget=(-max_total_time="$secs")
   else
     # deterministic smoke: same seed, same number of runs (sized for ~15 s each here)
-    case "$t" in engine_sql) runs=4000 ;; chart_insight) runs=30000 ;; *) runs=60000 ;; esac
+    case "$t" in engine_sql) runs=4000 ;; question) runs=3000 ;; chart_insight) runs=30000 ;; *) runs=60000 ;; esac
     budget=(-seed=1 -runs="$runs")
   fi
   out=$(cargo +"$toolchain" fuzz run -O --sanitizer "$sanitizer" "$t" "fuzz/corpus/$t" -- \
