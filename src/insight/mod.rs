@@ -216,15 +216,16 @@ fn time_series(t: &RowTable, time: &Field, m: &Field, aggregated: &dyn Fn() -> b
 }
 
 /// One value per category label, in first-appearance order.
-struct Cats {
-    labels: Vec<String>,
+struct Cats<'a> {
+    /// borrowed from the table when the category is text (no allocation per row)
+    labels: Vec<Cow<'a, str>>,
     values: Vec<f64>,
 }
 
-fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: &dyn Fn() -> bool) -> Option<Cats> {
+fn categories<'a>(t: &'a RowTable, dim: &Field, m: &Field, aggregated: &dyn Fn() -> bool) -> Option<Cats<'a>> {
     let vals = t.numbers(m.index);
-    let mut map: FastMap<Cow<'_, str>, usize> = FastMap::default();
-    let mut labels: Vec<String> = Vec::new();
+    let mut map: FastMap<Cow<'a, str>, usize> = FastMap::default();
+    let mut labels: Vec<Cow<'a, str>> = Vec::new();
     let mut sums: Vec<f64> = Vec::new();
     let mut dup = false;
     let sz = dim.role == Role::Cyclic(fields::Cycle::DayOfWeek) && (0..t.row_count).any(|r| matches!(t.cell(r, dim.index), Some(Cell::Int(0))));
@@ -248,7 +249,7 @@ fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: &dyn Fn() -> boo
         let Some(v) = v else { continue };
         // time periods (in a ranking) at the precision of their unit: "Dec 2015"
         let period = fields::period_label(t, dim, r);
-        let label: Cow<'_, str> = match (dim.role, t.cell(r, dim.index)) {
+        let label: Cow<'a, str> = match (dim.role, t.cell(r, dim.index)) {
             (_, Some(Cell::Null) | None) => continue,
             _ if period.is_some() => Cow::Owned(period.unwrap_or_default()),
             (Role::Cyclic(cy), Some(Cell::Int(i))) => Cow::Owned(fields::cycle_label(cy, *i, sz).unwrap_or_else(|| i.to_string())),
@@ -279,7 +280,7 @@ fn categories(t: &RowTable, dim: &Field, m: &Field, aggregated: &dyn Fn() -> boo
                 }
             }
             None => {
-                labels.push(label.to_string());
+                labels.push(label.clone());
                 map.insert(label, labels.len() - 1);
                 sums.push(*v);
             }
@@ -702,9 +703,9 @@ fn category_insights(ctx: &Ctx, dim: &Field, c: &Cats, has_time: bool, rank: Opt
     let dname = humanize(&dim.name);
     let mname = &ctx.mname;
     let fields = vec![dim.name.clone(), ctx.m.name.clone()];
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|a, b| c.values.get(*b).copied().unwrap_or(0.0).total_cmp(&c.values.get(*a).copied().unwrap_or(0.0)));
-    let lab = |i: usize| c.labels.get(i).cloned().unwrap_or_default();
+    // the five largest (ties in table order) by selection: a million categories need no sort
+    let order: Vec<usize> = crate::chart::reduce::top_n(&c.values, 5).0;
+    let lab = |i: usize| c.labels.get(i).map(|l| l.to_string()).unwrap_or_default();
     let val = |i: usize| c.values.get(i).copied().unwrap_or(0.0);
     let (Some(&top), Some(_)) = (order.first(), order.get(1)) else { return };
     let pct = |share: f64| crate::chart::format::fmt_pct_points(share * 100.0);
@@ -712,7 +713,7 @@ fn category_insights(ctx: &Ctx, dim: &Field, c: &Cats, has_time: bool, rank: Opt
     if !has_time {
         // a bottom N is read from its lowest value
         let lowest = rank == Some(false);
-        let ranked: Vec<usize> = if lowest { order.iter().rev().copied().collect() } else { order.clone() };
+        let ranked: Vec<usize> = if lowest { crate::chart::reduce::top_n(&c.values.iter().map(|v| -v).collect::<Vec<_>>(), 5).0 } else { order.clone() };
         let (Some(&first), Some(&next)) = (ranked.first(), ranked.get(1)) else { return };
         let plural = looks_plural(mname) && !is_percent;
         let text = match dim.time_unit.as_deref().and_then(fields::unit_period).filter(|_| dim.role == Role::Temporal) {
