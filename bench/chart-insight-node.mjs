@@ -29,7 +29,7 @@ const SHAPES = [
   { name: 'category + measure, raw rows (bar: summed per category, top 29 + Other)', sql: 'SELECT category, amount FROM t' },
   { name: 'unique key + measure (bar: top 29 + Other of every row)', sql: 'SELECT CAST(id AS VARCHAR) AS label, amount FROM t' },
   { name: 'year + measure, raw rows (line: averaged per year)', sql: 'SELECT year, amount FROM t' },
-  { name: 'time series, one point per row (line: LTTB to 2,000)', sql: "SELECT CAST('2000-01-01' AS DATE) + CAST(id AS INTEGER) AS day, amount FROM t" },
+  { name: 'hourly time series, one point per row (line: LTTB to 2,000)', sql: 'SELECT CAST(CAST(id AS BIGINT) * 3600000000 AS TIMESTAMP) AS hour, amount FROM t' },
   { name: 'two measures (scatter: sampled to 5,000; Pearson)', sql: 'SELECT amount, (id % 997) * 1.0 AS score FROM t' },
   { name: 'one measure (histogram; IQR outliers)', sql: 'SELECT amount FROM t' },
 ];
