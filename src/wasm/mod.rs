@@ -268,10 +268,14 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
+/// A value to JS as JSON text parsed by the engine's `JSON.parse`: one string crosses the
+/// boundary instead of one binding call per value, which for a 100,000-row result is several
+/// times faster than building the objects from Rust. Same shapes as JSON (`None` → null;
+/// non-finite floats → null; integers beyond ±2^53 are already exact strings in the core).
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_error(Error::new(ErrorCode::Internal, "A result could not be passed to JavaScript.", e.to_string())))
+    let passing = |detail: String| js_error(Error::new(ErrorCode::Internal, "A result could not be passed to JavaScript.", detail));
+    let text = serde_json::to_string(value).map_err(|e| passing(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| passing(format!("{e:?}")))
 }
 
 fn from_js<T: serde::de::DeserializeOwned + Default>(value: Option<JsValue>, what: &str) -> Result<T, JsValue> {
