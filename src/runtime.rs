@@ -323,7 +323,9 @@ impl Runtime {
             return Ok((hit, true));
         }
         let schema = Rc::new(self.engine.borrow().schema(&resolved)?);
-        self.schema_cache.borrow_mut().put(key, schema.clone(), 0, now);
+        // its size as the JSON a host receives (names, types, counts)
+        let bytes = serde_json::to_vec(&*schema).map(|v| v.len()).unwrap_or(0);
+        self.schema_cache.borrow_mut().put(key, schema.clone(), bytes, now);
         Ok((schema, false))
     }
 

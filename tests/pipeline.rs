@@ -116,6 +116,10 @@ fn result_cache_hits_on_equivalent_sql_and_misses_on_changes() {
     assert_eq!(rt.executions(), 5);
     let stats = rt.cache_stats();
     assert_eq!((stats.result.entries, stats.result.hits), (3, 1));
+    // the schema entry has a size (its JSON form: names and types of the columns)
+    assert_eq!(stats.schema.entries, 1);
+    let schema_json = serde_json::to_vec(&rt.schema("sales").unwrap()).unwrap().len();
+    assert_eq!(stats.schema.bytes, schema_json, "{:?}", stats.schema);
 }
 
 #[test]
