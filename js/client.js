@@ -33,7 +33,10 @@ class WorkerRuntime {
       this._restart(insightflowError('INTERNAL', 'The analytics engine stopped unexpectedly and was restarted.',
         `Try again. ${this._lostHint()}`));
     };
-    this.ready = this._send('init', [this._options]).then(() => undefined);
+    // A restarted worker gets the module compiled by the first one: no second download.
+    this.ready = this._send('init', [this._options, this._module]).then((value) => {
+      if (value && value.module) this._module = value.module;
+    });
   }
 
   _onMessage(msg) {

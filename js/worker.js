@@ -3,8 +3,29 @@
 // | {id, progress}. Byte results are transferred, not copied.
 import init, { Runtime } from './insightflow.js';
 
-const ready = init();
+// The engine is instantiated on the first 'init' call, from the compiled module the page hands
+// over when it restarts a worker (no second download or compilation), else fetched and compiled
+// here; the module goes back to the page for the next restart.
+let ready = null;
 let rt = null;
+
+async function compile(module) {
+  if (module instanceof WebAssembly.Module) return module;
+  const url = new URL('./insightflow_bg.wasm', import.meta.url);
+  const response = fetch(url);
+  try {
+    return await WebAssembly.compileStreaming(response);
+  } catch {
+    // served without `Content-Type: application/wasm`: compile from the bytes
+    return WebAssembly.compile(await (await response).arrayBuffer());
+  }
+}
+
+async function start(module) {
+  const compiled = await compile(module);
+  await init({ module_or_path: compiled });
+  return compiled;
+}
 
 const METHODS = new Set([
   'registerTable', 'registerRows', 'tables', 'schema', 'query', 'queryArrow', 'analyze',
@@ -38,13 +59,18 @@ self.onmessage = (event) => {
 
 async function handle({ id, method, args = [] }) {
   try {
-    await ready;
     let value;
     let transfer = [];
     if (method === 'init') {
+      // args: [runtime options, compiled module from a previous worker?]
+      ready ??= start(args[1]);
+      const module = await ready;
       if (rt) rt.free();
       rt = new Runtime(args[0] ?? undefined);
-    } else if (!rt || !METHODS.has(method)) {
+      value = { module };
+    } else if (!rt) {
+      throw Object.assign(new Error('The analytics engine has not started.'), { name: 'InsightflowError', code: 'INTERNAL', hint: 'Wait for the runtime to be ready; if loading it failed, reload the page.' });
+    } else if (!METHODS.has(method)) {
       throw Object.assign(new Error(`Unknown call '${method}'.`), { name: 'InsightflowError', code: 'INVALID_ARGUMENT', hint: 'Use the methods of the Runtime.' });
     } else if (method === 'registerTable') {
       value = await rt.registerTable(args[0], await bytesOf(args[1]), args[2] ?? undefined);

@@ -52,9 +52,9 @@ describe('plain <script type="module"> page', () => {
 });
 
 describe('worker runtime (createWorkerRuntime)', () => {
-  let page, errors;
+  let page, errors, requests;
   before(async () => {
-    ({ page, errors } = await openPage(browser));
+    ({ page, errors, requests } = await openPage(browser));
     await page.goto(`${server.url}t/worker.html`);
     await page.evaluate(() => window.rt.ready);
   });
@@ -103,6 +103,8 @@ describe('worker runtime (createWorkerRuntime)', () => {
   });
 
   test('abort restarts the worker, says so, and restores tables registered from Files', async () => {
+    const wasmFetches = () => requests.filter((r) => r.url.endsWith('.wasm')).length;
+    const fetchedBefore = wasmFetches();
     const out = await page.evaluate(async () => {
       const controller = new AbortController();
       const slow = rt.analyze({ source: 'big', sql: 'SELECT a.category, COUNT(*) AS n FROM big a JOIN big b ON a.id = b.id GROUP BY a.category', options: { signal: controller.signal, cache: 'bypass' } });
@@ -119,6 +121,8 @@ describe('worker runtime (createWorkerRuntime)', () => {
     assert.match(out.err.hint, /copy/, 'the table registered from raw bytes is named as lost');
     assert.deepEqual(out.tables, ['big', 'weather']);
     assert.equal(out.n, 1_000_000);
+    assert.equal(fetchedBefore, 1, 'the first worker fetched the wasm once');
+    assert.equal(wasmFetches(), fetchedBefore, 'the restarted worker reused the compiled module: no second download');
   });
 });
 
