@@ -1,7 +1,6 @@
 // The demo page (www/) end to end in real Chromium (Debian's, via playwright-core): upload a
 // real vega-datasets file through the file input, then ask three things of it (a time trend, a
-// category breakdown, a top-N) as questions when this build answers questions, else as the
-// equivalent SQL, and check what the user sees: progress to 100 through the ten stages, a
+// category breakdown, a top-N) as questions, and check what the user sees: progress to 100 through the ten stages, a
 // drawn chart (SVG marks counted), insights, narration, details, no console errors, and no
 // request carrying the data anywhere (the page goes offline before the upload). Screenshots
 // go to test-output/.
@@ -19,8 +18,8 @@ const DATASET = join(root, 'node_modules/vega-datasets/data/seattle-weather.csv'
 const TABLE = 'seattle_weather';
 const STAGES = ['validate', 'schema', 'sql', 'execute', 'data', 'chart', 'insights', 'narration', 'combine', 'complete'];
 
-// Each analysis as a question, with the SQL it means (used while questions are unsupported) and
-// what the SQL version must show.
+// Each analysis as a question, with reference SQL of the same meaning (its row count must match
+// the answer's) and what the answer must show.
 const ANALYSES = [
   {
     name: 'trend',
@@ -116,7 +115,7 @@ async function nextRun(action) {
   }));
 }
 
-/** Asks the question (answering up to three clarifications); falls back to SQL while unsupported. */
+/** Asks the question (answering up to three clarifications). */
 async function analyse(a) {
   await page.fill('#question', a.question);
   let out = await nextRun(() => page.click('#ask'));
@@ -128,16 +127,7 @@ async function analyse(a) {
     console.log(`# ${a.name}: clarification "${q}" -> picked "${option}"`);
     out = await nextRun(() => page.click('#clarification [data-option="0"]'));
   }
-  if (out.error === 'QUESTION_UNSUPPORTED') {
-    // The friendly display first: a headline, the message and a hint, no stack.
-    assert.equal(await page.isVisible('#error'), true);
-    assert.match(await page.textContent('#error .error-title'), /SQL/);
-    await page.screenshot({ path: join(OUT, `demo-${a.name}-question-unsupported.png`) });
-    await page.fill('#sql', a.sql);
-    out = await nextRun(() => page.click('#run'));
-    used[a.name] = 'SQL (questions are not supported by this build: QUESTION_UNSUPPORTED)';
-    return { ...out, mode: 'sql' };
-  }
+  assert.notEqual(out.error, 'QUESTION_UNSUPPORTED', `${a.name}: the built-in parser answers "${a.question}"`);
   used[a.name] = `question "${a.question}"${clarifications ? ` after ${clarifications} clarification(s)` : ''}`;
   return { ...out, mode: 'question' };
 }
@@ -214,7 +204,9 @@ describe('demo page', () => {
       const chart = await chartFacts();
       console.log(`# ${a.name}: chart ${JSON.stringify(chart)}`);
       const rows = Number(await page.getAttribute('#status', 'data-row-count'));
-      assert.equal(rows, a.rows, 'the question and its SQL give the same number of rows');
+      assert.equal(rows, a.rows, 'the answer has the expected number of rows');
+      const ref = await page.evaluate((sql) => window.insightflowDemo.runtime.query(sql).then((r) => r.rows.length), a.sql);
+      assert.equal(rows, ref, 'the question and its reference SQL give the same number of rows');
       assert.ok(a.charts.includes(chart.type), `chart type ${chart.type}`);
       assert.ok(chart.width > 300 && chart.height > 200, 'a visible SVG');
       if (chart.type === 'line') assert.ok(chart.longestLine > 8 * rows, 'a line through every point');
@@ -250,8 +242,7 @@ describe('demo page', () => {
     assert.match(await page.textContent('#answer-meta'), /from the result cache/);
   });
 
-  test('a top-N over time periods is shown as a ranking, not a trend', async (t) => {
-    if (Object.values(used).some((how) => how.startsWith('SQL'))) return t.skip('questions are not supported by this build');
+  test('a top-N over time periods is shown as a ranking, not a trend', async () => {
     await page.fill('#question', 'top 5 months by total precipitation');
     const out = await nextRun(() => page.click('#ask'));
     assert.equal(out.state, 'done');
@@ -276,7 +267,6 @@ describe('demo page', () => {
   });
 
   test('an ambiguous question gets a clarification from the parser; the choice answers it', async (t) => {
-    if (Object.values(used).some((how) => how.startsWith('SQL'))) return t.skip('questions are not supported by this build');
     await page.fill('#question', 'average temp by weather');
     let out = await nextRun(() => page.click('#ask'));
     assert.equal(out.state, 'clarify');
