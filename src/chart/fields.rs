@@ -174,10 +174,58 @@ fn currency_symbol(ws: &[String]) -> Option<&'static str> {
     }
 }
 
+/// The common shapes of [`parse_time_ms`] read by hand (a million timestamps are parsed per
+/// chart): `YYYY-MM-DD` and `YYYY-MM-DD[T ]HH:MM[:SS[.fff…]]` with no zone. None for anything
+/// else (other shapes, zones, invalid dates), which then takes the general path.
+fn naive_iso_ms(b: &[u8]) -> Option<f64> {
+    let num = |r: std::ops::Range<usize>| -> Option<u32> { b.get(r)?.iter().try_fold(0u32, |a, c| c.is_ascii_digit().then(|| a * 10 + u32::from(c - b'0'))) };
+    let sep = |i: usize, c: u8| b.get(i) == Some(&c);
+    if b.len() < 10 || !sep(4, b'-') || !sep(7, b'-') {
+        return None;
+    }
+    let date = NaiveDate::from_ymd_opt(i32::try_from(num(0..4)?).ok()?, num(5..7)?, num(8..10)?)?;
+    let day_ms = date.and_hms_opt(0, 0, 0)?.and_utc().timestamp_millis() as f64;
+    if b.len() == 10 {
+        return Some(day_ms);
+    }
+    if !matches!(b.get(10), Some(b'T' | b' ')) || !sep(13, b':') {
+        return None;
+    }
+    let (h, mi) = (num(11..13)?, num(14..16)?);
+    let (sec, frac_ms) = match b.len() {
+        16 => (0, 0.0),
+        n if n >= 19 && sep(16, b':') => {
+            let sec = num(17..19)?;
+            let frac = match n {
+                19 => 0.0,
+                _ if sep(19, b'.') && n > 20 => {
+                    let digits = b.get(20..)?;
+                    if !digits.iter().all(u8::is_ascii_digit) {
+                        return None;
+                    }
+                    // milliseconds, truncated as chrono's timestamp_millis does
+                    let ms3: u32 = (0..3).map(|k| digits.get(k).map_or(0, |c| u32::from(c - b'0'))).fold(0, |a, d| a * 10 + d);
+                    f64::from(ms3)
+                }
+                _ => return None,
+            };
+            (sec, frac)
+        }
+        _ => return None,
+    };
+    if h > 23 || mi > 59 || sec > 59 {
+        return None;
+    }
+    Some(day_ms + f64::from((h * 60 + mi) * 60 + sec) * 1000.0 + frac_ms)
+}
+
 /// Parses ISO 8601 text (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM[:SS[.f]][Z|±HH:MM]`)
 /// into milliseconds since the epoch (UTC; naive values are read as UTC).
 pub fn parse_time_ms(s: &str) -> Option<f64> {
     let s = s.trim();
+    if let Some(ms) = naive_iso_ms(s.as_bytes()) {
+        return Some(ms);
+    }
     let b = s.as_bytes();
     let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
     if !digits(0..4) {
@@ -617,6 +665,19 @@ mod tests {
         assert_eq!(parse_time_ms("hello"), None);
         assert_eq!(parse_time_ms("2021-13-01"), None);
         assert_eq!(parse_time_ms(""), None);
+        // the hand-read shapes agree with chrono's general path
+        for s in ["2021-03-05", "2021-03-05T14:07", "2021-03-05 14:07:09", "1970-01-01T00:00:00.123456", "1969-12-31T23:59:59.999", "2020-02-29T00:00:00.5", "0001-01-01"] {
+            let general = if s.len() == 10 {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0))
+            } else {
+                ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%d %H:%M"].iter().find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+            };
+            assert_eq!(naive_iso_ms(s.as_bytes()), general.map(|d| d.and_utc().timestamp_millis() as f64), "{s}");
+        }
+        for s in ["2021-02-30", "2021-03-05T24:00", "2021-03-05T14:07Z", "2021-03-05T14:07:09+02:00", "2021-03-05T14:07:09.", "2021-3-05"] {
+            assert_eq!(naive_iso_ms(s.as_bytes()), None, "{s}");
+        }
+        assert_eq!(parse_time_ms("2021-03-05T14:07:09+02:00"), Some(1_614_946_029_000.0));
     }
 
     #[test]
