@@ -118,3 +118,61 @@ fn rows_json() {
     assert_eq!(df.column("a").unwrap().dtype(), &DataType::Int64);
     assert!(matches!(df.column("d").unwrap().dtype(), DataType::Datetime(_, _)), "{:?}", df.column("d").unwrap().dtype());
 }
+
+/// The sampled date inference gives the types polars-io's own `try_parse_dates` gives.
+#[test]
+fn csv_dates_inferred_as_polars_io_does() {
+    let polars_io = |csv: &[u8]| -> Vec<DataType> {
+        let parse = CsvParseOptions::default()
+            .with_null_values(Some(NullValues::AllColumns(DEFAULT_NULLS.iter().map(|s| PlSmallStr::from(*s)).collect())))
+            .with_missing_is_null(true)
+            .with_try_parse_dates(true);
+        let df = CsvReadOptions::default()
+            .with_parse_options(parse)
+            .into_reader_with_file_handle(Cursor::new(csv))
+            .finish()
+            .unwrap();
+        df.dtypes()
+    };
+    let cases: [&[u8]; 9] = [
+        b"d,t,x\n2021-03-04,2021-03-04 10:11:12,a\n2021-03-05,2021-03-05T01:02:03.5,b\n",
+        b"d\n2021/03/04\n2021/03/05\n",
+        b"d\n04-03-2021\n05-03-2021\n",
+        b"z\n2021-03-04T10:11:12Z\n2021-03-05T10:11:12+01:00\n",
+        b"t\n10:11:12\n23:00:01.25\n",
+        // mixed dates and datetimes, dates and text, dates and numbers: text
+        b"m\n2021-03-04\n2021-03-04 10:11:12\n",
+        b"m\n2021-03-04\nsoon\n",
+        b"m\n2021-03-04\n20210305\n",
+        // nulls and quoted dates
+        b"d,n\n\"2021-03-04\",1\nNA,2\n,3\n2021-03-06,4\n",
+    ];
+    for csv in cases {
+        let (df, _) = read(csv).unwrap();
+        assert_eq!(df.dtypes(), polars_io(csv), "{}", String::from_utf8_lossy(csv));
+    }
+}
+
+#[test]
+fn csv_dates_parse_and_bad_dates_past_the_sample_keep_text() {
+    let (df, _) = read(b"d,t\n2021-03-04,2021-03-04 10:11:12\n,2021-03-05 00:00:01\n").unwrap();
+    let d = df.column("d").unwrap().cast(&DataType::String).unwrap();
+    assert_eq!(d.str().unwrap().get(0), Some("2021-03-04"));
+    assert_eq!(d.null_count(), 1);
+    assert_eq!(df.column("t").unwrap().dtype(), &DataType::Datetime(TimeUnit::Microseconds, None));
+    // a value after the inference rows that is not a date: the column stays text, nothing lost
+    let mut csv = String::from("d\n");
+    for i in 0..30 {
+        csv.push_str(&format!("2021-01-{:02}\n", i % 28 + 1));
+    }
+    csv.push_str("2021-02-30\n");
+    let opts = ReadOptions { infer_rows: Some(10), ..Default::default() };
+    let (df, _) = read_bytes(csv.as_bytes(), &opts).unwrap();
+    assert_eq!(df.column("d").unwrap().dtype(), &DataType::String);
+    assert_eq!(df.column("d").unwrap().null_count(), 0);
+    assert_eq!(df.height(), 31);
+    // parse_dates: false keeps text
+    let opts = ReadOptions { parse_dates: Some(false), ..Default::default() };
+    let (df, _) = read_bytes(b"d\n2021-03-04\n", &opts).unwrap();
+    assert_eq!(df.column("d").unwrap().dtype(), &DataType::String);
+}
