@@ -14,8 +14,9 @@ function revive(e) {
 
 class WorkerRuntime {
   constructor(options = {}) {
-    const { workerUrl, ...runtimeOptions } = options;
+    const { workerUrl, sqlGenerator, ...runtimeOptions } = options;
     this._workerUrl = workerUrl;
+    this._generator = typeof sqlGenerator === 'function' ? sqlGenerator : undefined;
     this._options = runtimeOptions;
     this._tables = new Map(); // name -> {kind: 'blob'|'rows'|'bytes', data, options}
     this._pending = new Map();
@@ -34,12 +35,16 @@ class WorkerRuntime {
         `Try again. ${this._lostHint()}`));
     };
     // A restarted worker gets the module compiled by the first one: no second download.
-    this.ready = this._send('init', [this._options, this._module]).then((value) => {
+    this.ready = this._send('init', [this._options, this._module, Boolean(this._generator)]).then((value) => {
       if (value && value.module) this._module = value.module;
     });
   }
 
   _onMessage(msg) {
+    if (msg.generate) {
+      this._generate(msg.generate);
+      return;
+    }
     const p = this._pending.get(msg.id);
     if (!p) return;
     if (msg.progress) {
@@ -50,6 +55,19 @@ class WorkerRuntime {
     p.cleanup?.();
     if (msg.ok) p.resolve(msg.value);
     else p.reject(revive(msg.error));
+  }
+
+  /** The worker asks the page's SQL generator; the answer (or its failure) goes back. */
+  async _generate({ callId, question, schema, context }) {
+    const worker = this._worker;
+    let reply;
+    try {
+      const sql = await this._generator(question, schema, context);
+      reply = { callId, ok: true, value: sql };
+    } catch (e) {
+      reply = { callId, ok: false, error: e && e.message ? String(e.message) : String(e) };
+    }
+    if (worker === this._worker) worker.postMessage({ generated: reply });
   }
 
   _send(method, args, { transfer = [], onProgress, signal } = {}) {

@@ -50,11 +50,31 @@ async function bytesOf(data) {
   });
 }
 
+// The host's SQL generator is a function on the page: the worker asks it by message and the
+// answer comes back outside the call queue (the question's analyze call is waiting for it).
+const generations = new Map();
+let nextGeneration = 1;
+function askPage(question, schema, context) {
+  return new Promise((resolve, reject) => {
+    const callId = nextGeneration++;
+    generations.set(callId, { resolve, reject });
+    self.postMessage({ generate: { callId, question, schema, context } });
+  });
+}
+
 // Calls run strictly in arrival order: a registration awaiting a Blob's bytes must not be
 // overtaken by a query of the same table.
 let queue = Promise.resolve();
 self.onmessage = (event) => {
-  queue = queue.then(() => handle(event.data || {}));
+  const msg = event.data || {};
+  if (msg.generated) {
+    const g = generations.get(msg.generated.callId);
+    generations.delete(msg.generated.callId);
+    if (g && msg.generated.ok) g.resolve(msg.generated.value);
+    else if (g) g.reject(new Error(msg.generated.error));
+    return;
+  }
+  queue = queue.then(() => handle(msg));
 };
 
 async function handle({ id, method, args = [] }) {
@@ -62,11 +82,13 @@ async function handle({ id, method, args = [] }) {
     let value;
     let transfer = [];
     if (method === 'init') {
-      // args: [runtime options, compiled module from a previous worker?]
+      // args: [runtime options, compiled module from a previous worker?, the page has a SQL generator?]
       ready ??= start(args[1]);
       const module = await ready;
       if (rt) rt.free();
-      rt = new Runtime(args[0] ?? undefined);
+      const options = { ...(args[0] ?? {}) };
+      if (args[2]) options.sqlGenerator = askPage;
+      rt = new Runtime(options);
       value = { module };
     } else if (!rt) {
       throw Object.assign(new Error('The analytics engine has not started.'), { name: 'InsightflowError', code: 'INTERNAL', hint: 'Wait for the runtime to be ready; if loading it failed, reload the page.' });

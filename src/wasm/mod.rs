@@ -95,7 +95,35 @@ export interface RuntimeOptions {
   auditCapacity?: number;
   /** Memory budget for tables plus a result, in bytes (default 1.5 GB); over it: TOO_LARGE. */
   memoryBudgetBytes?: number;
+  /**
+   * The host's own SQL generator for questions (e.g. its LLM). Its SQL goes through the same
+   * parse, read-only guard and schema checks as any SQL; when it fails them (or throws) the
+   * built-in parser answers, else the error is clear. In a worker runtime it runs on the page.
+   */
+  sqlGenerator?: SqlGenerator;
+  /** "first" (default): every question goes to the generator first; "fallback": only questions the built-in parser cannot answer. */
+  sqlGeneratorMode?: "first" | "fallback";
+  /** Also give the generator up to 50 distinct values per text column (default false: names and types only). */
+  sqlGeneratorValues?: boolean;
 }
+
+/** What a host SQL generator is told about the source: never row values unless opted in. */
+export interface GeneratorSchema {
+  name: string;
+  columns: { name: string; type: ColumnType; values?: string[] }[];
+  rowCount: number;
+}
+
+export interface GeneratorContext {
+  source: string;
+  /** The SQL dialect to write: "polars" for sources in the page. */
+  dialect: string;
+  /** Choices made for earlier clarifications of this question. */
+  answers: unknown[];
+}
+
+/** Resolves to one read-only SQL query answering the question about `context.source`. */
+export type SqlGenerator = (question: string, schema: GeneratorSchema, context: GeneratorContext) => string | Promise<string>;
 
 export type StageName = "validate" | "schema" | "sql" | "execute" | "data" | "chart"
   | "insights" | "narration" | "combine" | "complete";
@@ -122,6 +150,8 @@ export interface AnalyzeRequest {
   source: string;
   question?: string;
   sql?: string;
+  /** Follow-up to a clarification: the chosen option (or its label), or the list of choices so far. */
+  answer?: unknown;
   options?: AnalyzeOptions;
 }
 
@@ -294,6 +324,49 @@ fn settle(r: Result<JsValue, JsValue>) -> Promise {
     }
 }
 
+/// Splits the `sqlGenerator` function off the runtime options (the rest is plain data).
+fn take_generator(options: Option<JsValue>) -> Result<(Option<JsValue>, Option<Function>), JsValue> {
+    let Some(o) = options.filter(|o| o.is_object()) else { return Ok((None, None)) };
+    let key: JsValue = "sqlGenerator".into();
+    let f = Reflect::get(&o, &key).unwrap_or(JsValue::UNDEFINED);
+    if f.is_undefined() || f.is_null() {
+        return Ok((Some(o), None));
+    }
+    let f: Function = f.dyn_into().map_err(|_| {
+        js_error(Error::invalid("The sqlGenerator option must be a function.", "Pass an async function (question, schema, context) => sql, or leave it out."))
+    })?;
+    let rest = js_sys::Object::assign(&js_sys::Object::new(), o.unchecked_ref());
+    let _ = Reflect::delete_property(&rest, &key);
+    Ok((Some(rest.into()), Some(f)))
+}
+
+/// The host's SQL generator: a JS function `(question, schema, context) => sql | Promise<sql>`.
+struct JsSqlGenerator {
+    f: Function,
+}
+
+impl crate::question::SqlGenerator for JsSqlGenerator {
+    fn generate(&self, question: &str, schema: serde_json::Value, context: serde_json::Value) -> futures_util::future::LocalBoxFuture<'static, crate::error::Result<String>> {
+        let f = self.f.clone();
+        let question = JsValue::from_str(question);
+        Box::pin(async move {
+            let failed = |e: JsValue| {
+                let detail = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).or_else(|| e.as_string()).unwrap_or_else(|| "a value that is not an Error".into());
+                Error::new(ErrorCode::Internal, "The host's SQL generator failed.", format!("It threw: {detail}"))
+            };
+            let as_js = |v: &serde_json::Value| js_sys::JSON::parse(&v.to_string()).map_err(failed);
+            let (schema, context) = (as_js(&schema)?, as_js(&context)?);
+            let mut out = f.call3(&JsValue::NULL, &question, &schema, &context).map_err(failed)?;
+            if let Some(p) = out.dyn_ref::<Promise>() {
+                out = wasm_bindgen_futures::JsFuture::from(p.clone()).await.map_err(failed)?;
+            }
+            out.as_string().ok_or_else(|| {
+                Error::new(ErrorCode::Internal, "The host's SQL generator returned no SQL.", "It must return (or resolve to) one SQL query as a string.")
+            })
+        })
+    }
+}
+
 /// Progress to a JS callback; abort from a JS AbortSignal.
 struct JsHooks {
     on_progress: Option<Function>,
@@ -322,8 +395,13 @@ pub struct Runtime {
 impl Runtime {
     #[wasm_bindgen(constructor)]
     pub fn new(#[wasm_bindgen(unchecked_param_type = "RuntimeOptions")] options: Option<JsValue>) -> Result<Runtime, JsValue> {
+        let (options, generator) = take_generator(options)?;
         let options: RuntimeOptions = from_js(options, "runtime options")?;
-        Ok(Runtime { core: Rc::new(CoreRuntime::new(options)) })
+        let core = CoreRuntime::new(options);
+        if let Some(f) = generator {
+            core.set_sql_generator(Some(Rc::new(JsSqlGenerator { f })));
+        }
+        Ok(Runtime { core: Rc::new(core) })
     }
 
     /// Reads a file's bytes (CSV, TSV, JSON, NDJSON, Parquet, Arrow) and registers it as `name`,

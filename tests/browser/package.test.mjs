@@ -124,6 +124,30 @@ describe('worker runtime (createWorkerRuntime)', () => {
     assert.equal(fetchedBefore, 1, 'the first worker fetched the wasm once');
     assert.equal(wasmFetches(), fetchedBefore, 'the restarted worker reused the compiled module: no second download');
   });
+
+  test("a SQL generator on the page answers questions asked of the worker", async () => {
+    const out = await page.evaluate(async () => {
+      const { createWorkerRuntime } = await import('/pkg/client.js');
+      const seen = [];
+      const g = createWorkerRuntime({
+        sqlGenerator: async (question, schema, context) => {
+          seen.push({ question, source: context.source, columns: schema.columns.map((c) => c.name) });
+          return `SELECT weather, COUNT(*) AS n FROM ${context.source} GROUP BY weather ORDER BY n DESC LIMIT 2`;
+        },
+      });
+      try {
+        await g.ready;
+        await g.registerTable('w', new Uint8Array(await (await fetch('/data/seattle-weather.csv')).arrayBuffer()));
+        const r = await g.analyze({ source: 'w', question: 'the two most common kinds of weather' });
+        return { seen, sql: r.sql, rows: r.data.rows, parser: r.progress.find((e) => e.stage === 'sql' && e.status === 'done').detail.mapping.parser };
+      } finally {
+        g.terminate();
+      }
+    });
+    assert.deepEqual(out.seen, [{ question: 'the two most common kinds of weather', source: 'w', columns: ['date', 'precipitation', 'temp_max', 'temp_min', 'wind', 'weather'] }]);
+    assert.equal(out.parser, 'host');
+    assert.deepEqual(out.rows, [{ weather: 'rain', n: 641 }, { weather: 'sun', n: 640 }]);
+  });
 });
 
 describe('Vite 7 app (no configuration)', () => {

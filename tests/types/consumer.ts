@@ -3,6 +3,7 @@ import init, { Runtime, version } from 'insightflow';
 import type {
   AnalyzeResult, AuditEntry, CacheStats, ChartSpec, ColumnInfo, ErrorCode, Insight,
   InsightflowError, ProgressEvent, QueryResult, StageMeta, TableSchema,
+  SqlGenerator, GeneratorSchema, GeneratorContext,
 } from 'insightflow';
 import { createWorkerRuntime } from 'insightflow/worker';
 import type { WorkerRuntime } from 'insightflow/worker';
@@ -13,7 +14,12 @@ function isInsightflowError(e: unknown): e is InsightflowError {
 
 export async function direct(bytes: Uint8Array): Promise<string> {
   await init();
-  const rt = new Runtime({ tenant: { org: 'acme', user: 'ann', roles: ['analyst'] }, maxRows: 500 });
+  const generator: SqlGenerator = async (question: string, schema: GeneratorSchema, context: GeneratorContext) =>
+    `SELECT COUNT(*) AS n FROM ${context.source} -- ${question}, ${schema.columns.length} columns`;
+  const rt = new Runtime({
+    tenant: { org: 'acme', user: 'ann', roles: ['analyst'] }, maxRows: 500,
+    sqlGenerator: generator, sqlGeneratorMode: 'fallback', sqlGeneratorValues: false,
+  });
   const schema: TableSchema = await rt.registerTable('sales', bytes, { format: 'csv', delimiter: ',', allow: { roles: ['analyst'] } });
   const cols: ColumnInfo[] = schema.columns;
   await rt.registerRows('targets', [{ region: 'North', target: 10 }]);
@@ -48,7 +54,10 @@ export async function direct(bytes: Uint8Array): Promise<string> {
 }
 
 export async function inWorker(file: File): Promise<number> {
-  const rt: WorkerRuntime = createWorkerRuntime({ tenant: { user: 'ann' }, workerUrl: '/pkg/worker.js' });
+  const rt: WorkerRuntime = createWorkerRuntime({
+    tenant: { user: 'ann' }, workerUrl: '/pkg/worker.js',
+    sqlGenerator: (question, schema) => `SELECT COUNT(*) AS n FROM ${schema.name}`,
+  });
   await rt.ready;
   const s: TableSchema = await rt.registerTable('t', file);
   await rt.registerTable('u', new Uint8Array([1, 2]).buffer);
