@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the package and serves the demo page on localhost (OPT=1 with WASM_OPT pointing at a
-# binaryen newer than Debian's 108 also shrinks the wasm; see scripts/build.sh).
+# Builds the package and serves the demo page on localhost. OPT=1 also runs wasm-opt -Oz (npm
+# binaryen; ~9 minutes the first time, cached after): 37.3 -> 29.5 MB raw, 4.45 -> 4.16 MB brotli.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
