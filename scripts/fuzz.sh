@@ -31,6 +31,8 @@ for f in tests/fixtures/*; do
   { printf "$fmt"; head -c 60000 "$f"; } > "fuzz/corpus/ingest/seed$i"
   i=$((i + 1))
 done
+# Crashes found earlier (fixed; first byte already the format) replay on every run.
+for f in tests/fixtures/fuzz/*.bin; do cp "$f" "fuzz/corpus/ingest/regression-$(basename "$f" .bin)"; done
 n=0
 while IFS= read -r q; do
   printf '%s' "$q" > "fuzz/corpus/sql_guard/seed$n"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: native core tests, the wasm package build, browser tests in headless
+# Runs every test: native core tests, a fuzz smoke, the wasm package build, browser tests in headless
 # Chromium (wasm-bindgen-test), and the Node tests of the built package. Leaves pkg/ built.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +15,7 @@ run() {
   log "$name"
   "$@" > "$logs/$name.log" 2>&1
   local rc=$?
-  grep -E '^(test result:|running [0-9]+ test|# (tests|pass|fail)|failures:)' "$logs/$name.log" || true
+  grep -E '^(test result:|running [0-9]+ test|# (tests|pass|fail)|failures:|target +executions|[a-z_]+ +[0-9?]+ +[0-9?]+ +[0-9?]+ (ok|CRASH))' "$logs/$name.log" || true
   if [ $rc -ne 0 ]; then
     echo "---- $name failed (exit $rc); last lines of $logs/$name.log:" >&2
     tail -n 80 "$logs/$name.log" >&2
@@ -33,6 +33,9 @@ trap 'bash scripts/remote-servers.sh stop' EXIT
 set -a; source "$INSIGHTFLOW_REMOTE_STATE/env"; set +a
 
 run native cargo test
+# Fuzz smoke: every fuzz target for a fixed seed and number of runs (about a minute once built),
+# replaying the crashes found earlier. A long run: `bash scripts/fuzz.sh 3600` (see the script).
+run fuzz bash scripts/fuzz.sh
 bash scripts/build.sh || exit 1
 # What `wasm-pack test --headless --chrome` does, restricted to tests/web.rs, tests/web_questions.rs
 # and tests/remote_web.rs,

@@ -208,7 +208,12 @@ fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
     // First byte: the declared format index of the ingest target (5 = parquet).
     let rt = Runtime::default();
-    for (name, bytes) in [("parquet-chunk-out-of-range", &include_bytes!("fixtures/fuzz/parquet-chunk-out-of-range.bin")[..])] {
+    for (name, bytes) in [
+        ("parquet-chunk-out-of-range", &include_bytes!("fixtures/fuzz/parquet-chunk-out-of-range.bin")[..]),
+        ("parquet-page-validity", &include_bytes!("fixtures/fuzz/parquet-page-validity.bin")[..]),
+        ("parquet-page-encoding", &include_bytes!("fixtures/fuzz/parquet-page-encoding.bin")[..]),
+        ("parquet-chunk-offset-overflow", &include_bytes!("fixtures/fuzz/parquet-chunk-offset-overflow.bin")[..]),
+    ] {
         let opts = RegisterOptions { read: insightflow::ReadOptions { format: Some("parquet".into()), ..Default::default() }, ..Default::default() };
         let e = rt.register_bytes("t", &bytes[1..], &opts).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadFile, "{name}: {e}");
