@@ -206,16 +206,20 @@ fn memory_budget_refuses_before_allocating_and_the_runtime_keeps_serving() {
 #[test]
 fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
-    // First byte: the declared format index of the ingest target (5 = parquet).
+    // First byte: the declared format index of the ingest target (3 = json, 5 = parquet).
+    const FORMATS: [Option<&str>; 8] = [None, Some("csv"), Some("tsv"), Some("json"), Some("ndjson"), Some("parquet"), Some("arrow"), Some("arrow-stream")];
     let rt = Runtime::default();
     for (name, bytes) in [
         ("parquet-chunk-out-of-range", &include_bytes!("fixtures/fuzz/parquet-chunk-out-of-range.bin")[..]),
         ("parquet-page-validity", &include_bytes!("fixtures/fuzz/parquet-page-validity.bin")[..]),
         ("parquet-page-encoding", &include_bytes!("fixtures/fuzz/parquet-page-encoding.bin")[..]),
         ("parquet-chunk-offset-overflow", &include_bytes!("fixtures/fuzz/parquet-chunk-offset-overflow.bin")[..]),
+        ("json-duplicate-key-struct", &include_bytes!("fixtures/fuzz/json-duplicate-key-struct.bin")[..]),
     ] {
-        let opts = RegisterOptions { read: insightflow::ReadOptions { format: Some("parquet".into()), ..Default::default() }, ..Default::default() };
-        let e = rt.register_bytes("t", &bytes[1..], &opts).unwrap_err();
+        let (first, rest) = bytes.split_first().unwrap();
+        let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);
+        let opts = RegisterOptions { read: insightflow::ReadOptions { format, ..Default::default() }, ..Default::default() };
+        let e = rt.register_bytes("t", rest, &opts).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadFile, "{name}: {e}");
     }
     assert!(rt.tables().is_empty());
