@@ -203,11 +203,12 @@ fn memory_budget_refuses_before_allocating_and_the_runtime_keeps_serving() {
     assert_eq!(rows(&rt, "SELECT MAX(id) AS m FROM small"), json!([{"m": 2}]));
 }
 
+// The ingest fuzz target's FORMATS table (first byte of an input: the declared format).
+include!("../fuzz/formats.rs");
+
 #[test]
 fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
-    // First byte: the declared format index of the ingest target (3 = json, 5 = parquet).
-    const FORMATS: [Option<&str>; 8] = [None, Some("csv"), Some("tsv"), Some("json"), Some("ndjson"), Some("parquet"), Some("arrow"), Some("arrow-stream")];
     let rt = Runtime::default();
     for (name, bytes) in [
         ("parquet-chunk-out-of-range", &include_bytes!("fixtures/fuzz/parquet-chunk-out-of-range.bin")[..]),

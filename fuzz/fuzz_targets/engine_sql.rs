@@ -1,8 +1,6 @@
 //! Arbitrary SQL through the guard into the in-page engine over a small real table: the
 //! engine must answer or return an error, never panic (a panic aborts a wasm instance).
 #![no_main]
-use std::sync::OnceLock;
-
 use insightflow::{RegisterOptions, Runtime};
 use libfuzzer_sys::fuzz_target;
 
@@ -16,7 +14,6 @@ thread_local! {
         rt
     };
 }
-static _INIT: OnceLock<()> = OnceLock::new();
 
 fuzz_target!(|data: &[u8]| {
     let sql = String::from_utf8_lossy(data);

@@ -4,7 +4,7 @@
 use insightflow::source::{read_bytes, read_rows_json, ReadOptions};
 use libfuzzer_sys::fuzz_target;
 
-const FORMATS: [Option<&str>; 8] = [None, Some("csv"), Some("tsv"), Some("json"), Some("ndjson"), Some("parquet"), Some("arrow"), Some("arrow-stream")];
+include!("../formats.rs");
 
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, bytes)) = data.split_first() else { return };

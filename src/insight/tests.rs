@@ -148,35 +148,32 @@ fn rankings_shares_and_concentration() {
     assert!(!kinds(&ins).iter().any(|k| ["majority", "top_contributor", "concentration"].contains(k)), "{:?}", kinds(&ins));
 }
 
+/// SUM(sales) by region, sorted (descending or not) and limited.
+fn ranked(descending: bool, limit: u64) -> Intent {
+    serde_json::from_value(json!({
+        "measures": [{"field": "sales", "aggregate": "sum", "as": "sum_sales"}], "dimensions": [{"field": "region"}],
+        "filters": [], "sort": {"field": "sum_sales", "descending": descending}, "limit": limit
+    }))
+    .unwrap()
+}
+
 #[test]
 fn a_top_n_is_a_part_shares_are_of_the_rows_shown() {
     let t = table(df!("region" => ["N", "S", "E", "W", "C"], "sum_sales" => [400.0, 300.0, 80.0, 60.0, 40.0]).unwrap());
-    let i: Intent = serde_json::from_value(json!({
-        "measures": [{"field": "sales", "aggregate": "sum", "as": "sum_sales"}], "dimensions": [{"field": "region"}],
-        "filters": [], "sort": {"field": "sum_sales", "descending": true}, "limit": 5
-    }))
-    .unwrap();
+    let i = ranked(true, 5);
     let ins = find(&t, Some(&i)).unwrap();
     assert_eq!(get(&ins, "ranking").text, "N has the most total sales: 400, followed by S (300).");
     assert_eq!(get(&ins, "top_contributor").text, "N accounts for 45.5% of the total sales of the 5 rows shown (400 of 880).");
     assert!(!kinds(&ins).contains(&"concentration"), "{:?}", kinds(&ins));
     // fewer rows than the limit: every group is there, the total is the total
-    let i: Intent = serde_json::from_value(json!({
-        "measures": [{"field": "sales", "aggregate": "sum", "as": "sum_sales"}], "dimensions": [{"field": "region"}],
-        "filters": [], "sort": {"field": "sum_sales", "descending": true}, "limit": 10
-    }))
-    .unwrap();
+    let i = ranked(true, 10);
     let ins = find(&t, Some(&i)).unwrap();
     assert_eq!(get(&ins, "top_contributor").text, "N accounts for 45.5% of the total sales (400 of 880).");
     // rows cut by the row cap: a part too
     let ins = find_in(&t, None, true).unwrap();
     assert!(get(&ins, "top_contributor").text.contains("of the 5 rows shown"));
     // a bottom N reads from the lowest, and its largest value does not "lead"
-    let i: Intent = serde_json::from_value(json!({
-        "measures": [{"field": "sales", "aggregate": "sum", "as": "sum_sales"}], "dimensions": [{"field": "region"}],
-        "filters": [], "sort": {"field": "sum_sales", "descending": false}, "limit": 5
-    }))
-    .unwrap();
+    let i = ranked(false, 5);
     let ins = find(&t, Some(&i)).unwrap();
     assert_eq!(get(&ins, "ranking").text, "C has the fewest total sales: 40, followed by W (60).");
     assert!(!kinds(&ins).contains(&"top_contributor"), "{:?}", kinds(&ins));

@@ -1,0 +1,4 @@
+// The ingest fuzz target's input layout, shared with the native test that replays the crashes
+// it found (tests/native.rs): the first byte picks the declared format, index modulo 8
+// (0 = sniff, 3 = json, 5 = parquet, ...), the rest is the file.
+const FORMATS: [Option<&str>; 8] = [None, Some("csv"), Some("tsv"), Some("json"), Some("ndjson"), Some("parquet"), Some("arrow"), Some("arrow-stream")];
