@@ -106,10 +106,12 @@ fn get_arrow_schema_from_metadata(encoded_meta: &str) -> PolarsResult<ArrowSchem
     let decoded = general_purpose::STANDARD.decode(encoded_meta);
     match decoded {
         Ok(bytes) => {
-            let slice = if bytes[0..4] == [255u8; 4] {
-                &bytes[8..]
-            } else {
-                bytes.as_slice()
+            // insightflow patch: `bytes[0..4]` and `bytes[8..]` panicked when the decoded
+            // ARROW:schema value is shorter than 8 bytes (a damaged footer); a short value is
+            // now an empty schema message, which `deserialize_schema` refuses with an error.
+            let slice = match bytes.get(..4) {
+                Some(prefix) if prefix == [255u8; 4] => bytes.get(8..).unwrap_or_default(),
+                _ => bytes.as_slice(),
             };
             let mut schema = deserialize_schema(slice).map(|x| x.0)?;
             // Convert the data types to the data types we support.
