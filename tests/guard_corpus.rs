@@ -180,3 +180,37 @@ fn accepted_analytical_queries() {
     println!("accepted corpus: {} distinct queries", accepted.len());
     assert!(accepted.len() >= 100, "only {}", accepted.len());
 }
+
+/// Text that makes sqlparser backtrack exponentially (each unclosed CASE or CAST level doubles
+/// the work) is refused after a bounded amount of parsing; nesting past the parser's depth
+/// limit is refused with its own message; ordinary nesting and long generated queries pass.
+#[test]
+fn backtracking_is_bounded_and_deep_nesting_is_refused_clearly() {
+    // debug builds use far bigger stack frames than release and wasm builds (where the depth
+    // limit comes first on a 1 MB stack: tests/node/api.test.mjs): give the parser room here
+    let run = std::thread::Builder::new().stack_size(64 << 20).spawn(|| {
+        // found by the sql_guard fuzz target: 436 bytes that took minutes to parse
+        let found = String::from_utf8_lossy(include_bytes!("fixtures/fuzz/sql-guard-case-backtracking.txt")).into_owned();
+        for sql in [found, format!("SELECT {} 1 FROM sales", "CASE +CASE WHEN ".repeat(40))] {
+            let e = check(&sql).unwrap_err();
+            assert_eq!(e.code, ErrorCode::SqlSyntax, "{e}");
+            assert!(e.message.contains("too tangled"), "{e}");
+        }
+        let nest = |depth: usize| {
+            let mut nested = String::from("amount");
+            for i in 0..depth {
+                nested = format!("CASE WHEN amount > {i} THEN ({nested}) ELSE CAST({i} AS DOUBLE) END");
+            }
+            format!("SELECT {nested} AS x FROM sales")
+        };
+        check(&nest(12)).unwrap_or_else(|e| panic!("12 nested CASE: {e}"));
+        let e = check(&nest(40)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SqlSyntax);
+        assert!(e.message.contains("too deeply"), "{e}");
+        let long: Vec<String> = (0..2000).map(|i| format!("CASE WHEN region = 'r{i}' THEN {i} ELSE 0 END")).collect();
+        check(&format!("SELECT {} AS total FROM sales", long.join(" + "))).unwrap_or_else(|e| panic!("a long generated query: {e}"));
+    });
+    if let Err(panic) = run.and_then(|h| h.join().map_err(|p| std::io::Error::other(format!("{p:?}")))) {
+        panic!("{panic}");
+    }
+}

@@ -8,7 +8,10 @@ use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{Expr, Query, SetExpr, Statement, TableFactor, Visit, Visitor};
-use sqlparser::parser::{Parser, ParserOptions};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::keywords::Keyword;
+use sqlparser::parser::{Parser, ParserError, ParserOptions};
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -21,6 +24,31 @@ pub struct CheckedQuery {
     pub tables: Vec<String>,
 }
 
+/// The deepest nesting of parentheses and CASE ... END in `sql` (0 if it does not tokenize).
+fn nesting_depth(sql: &str) -> usize {
+    let Ok(tokens) = Tokenizer::new(&GenericDialect, sql).tokenize() else { return 0 };
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    for t in tokens {
+        match t {
+            Token::LParen => depth += 1,
+            Token::Word(w) if w.quote_style.is_none() && w.keyword == Keyword::CASE => depth += 1,
+            Token::RParen => depth = depth.saturating_sub(1),
+            Token::Word(w) if w.quote_style.is_none() && w.keyword == Keyword::END => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    deepest
+}
+
+fn too_tangled() -> Error {
+    Error::new(
+        ErrorCode::SqlSyntax,
+        "The SQL is too tangled to read: it nests more unfinished expressions than can be checked in reasonable time.",
+        "Check that every CASE has its END and every parenthesis is closed, or split the query into simpler parts (WITH ... AS).",
+    )
+}
+
 /// Parses `sql` and applies the read-only guard.
 pub fn check(sql: &str) -> Result<CheckedQuery> {
     if sql.trim().is_empty() {
@@ -30,11 +58,23 @@ pub fn check(sql: &str) -> Result<CheckedQuery> {
             "Write a query such as: SELECT * FROM my_table LIMIT 10",
         ));
     }
-    let statements = Parser::new(&super::dialect::QueryDialect)
+    let dialect = super::dialect::QueryDialect::for_text(sql);
+    let statements = Parser::new(&dialect)
         .with_options(ParserOptions { trailing_commas: true, ..Default::default() })
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())
         .map_err(|e| {
+            if dialect.exhausted() {
+                return too_tangled();
+            }
+            // sqlparser's depth limit (50) often surfaces as another error after backtracking
+            if matches!(e, ParserError::RecursionLimitExceeded) || nesting_depth(sql) >= 40 {
+                return Error::new(
+                    ErrorCode::SqlSyntax,
+                    "The SQL nests expressions too deeply to read (more than about 25 levels of CASE, parentheses or subqueries).",
+                    "Flatten the query: name inner parts with WITH ... AS, or combine conditions with AND / OR instead of nesting them.",
+                );
+            }
             let detail = e.to_string();
             let detail = detail.strip_prefix("sql parser error: ").unwrap_or(&detail).to_string();
             Error::new(
@@ -43,6 +83,10 @@ pub fn check(sql: &str) -> Result<CheckedQuery> {
                 format!("Check the spelling and punctuation near the spot named here: {detail}"),
             )
         })?;
+    // a parse that ran out of fuel may have taken a path the engine's parser would not
+    if dialect.exhausted() {
+        return Err(too_tangled());
+    }
     let statement = match statements.len() {
         0 => {
             return Err(Error::new(

@@ -369,6 +369,19 @@ describe('SQL errors', () => {
     });
   }
 
+  test('SQL that would make the parser backtrack for minutes, or nest past its depth, is refused at once', async () => {
+    // found by fuzzing the guard (tests/fixtures/fuzz): each unclosed CASE doubled the parse time
+    const tangled = readFileSync(new URL('fuzz/sql-guard-case-backtracking.txt', FIXTURES), 'utf8');
+    const e1 = await errorOf(() => rt.query(tangled), 'SQL_SYNTAX', 'unclosed CASE levels');
+    assert.match(e1.message, /too tangled/);
+    let nested = 'temp_max';
+    for (let i = 0; i < 40; i++) nested = `CASE WHEN temp_max > ${i} THEN (${nested}) ELSE ${i} END`;
+    const e2 = await errorOf(() => rt.query(`SELECT ${nested} AS x FROM weather_snappy_parquet`), 'SQL_SYNTAX', '40 nested CASE');
+    assert.match(e2.message, /too deeply/);
+    const { rows } = await rt.query('SELECT COUNT(*) AS n FROM weather_snappy_parquet');
+    assert.deepEqual(rows, [{ n: expected.weather.rowCount }], 'the instance is still serving');
+  });
+
   test('unknown table -> UNKNOWN_TABLE, hint names the closest table', async () => {
     await rt.registerTable('weather', fixture('weather-snappy.parquet'));
     const e = await errorOf(() => rt.query('SELECT * FROM weathr'), 'UNKNOWN_TABLE', 'weathr');

@@ -24,7 +24,7 @@ fn parser_options() -> ParserOptions {
 
 /// Parses an expression the rewriter produced.
 pub(crate) fn parse_expr(sql: &str) -> Result<Expr> {
-    Parser::new(&crate::sql::QueryDialect)
+    Parser::new(&crate::sql::QueryDialect::default())
         .with_options(parser_options())
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_expr())
@@ -33,7 +33,7 @@ pub(crate) fn parse_expr(sql: &str) -> Result<Expr> {
 
 /// Parses a query the rewriter produced.
 pub(crate) fn parse_query(sql: &str) -> Result<Query> {
-    let stmts = Parser::new(&crate::sql::QueryDialect)
+    let stmts = Parser::new(&crate::sql::QueryDialect::default())
         .with_options(parser_options())
         .try_with_sql(sql)
         .and_then(|mut p| p.parse_statements())
