@@ -230,6 +230,11 @@ impl Runtime {
         Ok(())
     }
 
+    /// What the memory budget still allows beyond the registered tables, in bytes.
+    pub(crate) fn memory_left(&self) -> usize {
+        self.options.memory_budget_bytes.saturating_sub(self.engine.borrow().resident_bytes(None))
+    }
+
     /// Refuses work whose estimated memory would take the runtime over its budget.
     fn check_budget(&self, needed: usize, replacing: Option<&str>, what: &str) -> Result<()> {
         let resident = self.engine.borrow().resident_bytes(replacing);
@@ -400,7 +405,7 @@ impl Runtime {
             }
         }
         self.executions.set(self.executions.get() + 1);
-        let executed = self.engine.borrow().query(checked)?;
+        let executed = self.engine.borrow().query(checked, self.memory_left())?;
         // The result is dropped (not converted, cached or returned) when it breaks the budget.
         self.check_budget(executed.frame.estimated_size(), None, "This result")?;
         Ok(executed)

@@ -203,6 +203,38 @@ fn memory_budget_refuses_before_allocating_and_the_runtime_keeps_serving() {
     assert_eq!(rows(&rt, "SELECT MAX(id) AS m FROM small"), json!([{"m": 2}]));
 }
 
+#[test]
+fn a_cross_join_that_cannot_fit_is_refused_before_it_runs() {
+    let rt = Runtime::new(RuntimeOptions { memory_budget_bytes: 50_000_000, ..Default::default() });
+    let mut csv = String::from("id,label\n");
+    for i in 0..3000 {
+        csv.push_str(&format!("{i},item number {i}\n"));
+    }
+    rt.register_bytes("t", csv.as_bytes(), &RegisterOptions::default()).unwrap();
+    // 9 million rows of a 1-row answer: the product would be materialised first
+    for sql in [
+        "SELECT MAX(a.id + b.id) AS m FROM t a CROSS JOIN t b",
+        "SELECT COUNT(*) AS n FROM t a, t b",
+        "SELECT a.label, b.label FROM t a, t b WHERE a.id + b.id < 10",
+        "SELECT COUNT(*) AS n FROM (SELECT a.id FROM t a CROSS JOIN t b) x",
+        "SELECT id FROM t WHERE id IN (SELECT a.id + b.id FROM t a CROSS JOIN t b)",
+    ] {
+        let e = rt.query(sql).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooLarge, "{sql}: {e}");
+        assert!(e.message.contains("cross join") && e.message.contains("million rows"), "{sql}: {e}");
+        assert!(e.hint.contains("join condition"), "{e}");
+    }
+    // what fits runs: a small product, a LIMIT that bounds the product, joins with a condition
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t a CROSS JOIN (SELECT * FROM t LIMIT 10) b"), json!([{"n": 30000}]));
+    assert_eq!(rows(&rt, "SELECT a.id AS x, b.id AS y FROM t a CROSS JOIN t b LIMIT 2").as_array().unwrap().len(), 2);
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t a JOIN t b ON a.id = b.id"), json!([{"n": 3000}]));
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t a, t b WHERE a.id = b.id AND a.id < 100"), json!([{"n": 100}]));
+    // with the budget raised, the same cross join answers
+    let roomy = Runtime::new(RuntimeOptions { memory_budget_bytes: 2_000_000_000, ..Default::default() });
+    roomy.register_bytes("t", csv.as_bytes(), &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&roomy, "SELECT COUNT(*) AS n FROM t a CROSS JOIN t b"), json!([{"n": 9_000_000}]));
+}
+
 // The ingest fuzz target's FORMATS table (first byte of an input: the declared format).
 include!("../fuzz/formats.rs");
 

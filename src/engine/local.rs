@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::error::{short_detail, suggestion_hint, Error, ErrorCode, Result};
 use sqlparser::ast::Query;
 
+use super::budget;
 use crate::sql::rewrite::{self, Catalog, Kind, Literal};
 use crate::sql::{CheckedQuery, Transformation};
 use crate::table::{columns_of, ColumnInfo};
@@ -148,7 +149,10 @@ impl LocalEngine {
 
     /// Runs a checked query over the registered tables. The SQL first goes through the
     /// rewrite layer (`sql::rewrite`), which records what it changed.
-    pub fn query(&self, q: &CheckedQuery) -> Result<Executed> {
+    ///
+    /// `memory_left` is what the runtime's memory budget still allows: a plan whose cross
+    /// join would materialise more is refused with TOO_LARGE before it runs.
+    pub fn query(&self, q: &CheckedQuery, memory_left: usize) -> Result<Executed> {
         let mut columns: Vec<String> = Vec::new();
         for name in &q.tables {
             let (_, t) = self.resolve(name)?;
@@ -156,7 +160,7 @@ impl LocalEngine {
         }
         columns.sort();
         columns.dedup();
-        let catalog = EngineCatalog { engine: self, tables: &q.tables, columns: &columns };
+        let catalog = EngineCatalog { engine: self, tables: &q.tables, columns: &columns, memory_left };
         let (statement, transformations) = match rewrite::rewrite(&q.statement, &catalog) {
             Ok(r) => (r.statement, r.transformations),
             // a bug in the rewriter: run the query as written rather than fail
@@ -166,12 +170,73 @@ impl LocalEngine {
             Err(e) => return Err(e),
         };
         let sql = statement.to_string();
-        let frame = self
-            .context(&q.tables)?
-            .execute(&sql)
-            .and_then(LazyFrame::collect)
-            .map_err(|e| map_polars_error(&e, &columns, &self.table_names()))?;
+        let lf = self.context(&q.tables)?.execute(&sql).map_err(|e| map_polars_error(&e, &columns, &self.table_names()))?;
+        let frame = collect_within(lf, memory_left).map_err(|e| e.unwrap_or_else(|e| map_polars_error(&e, &columns, &self.table_names())))?;
         Ok(Executed { frame, transformations })
+    }
+}
+
+/// Runs `lf`, unless its optimised plan holds a cross join that would materialise more than
+/// `memory_left` bytes (`Err(Ok(TOO_LARGE))`, before anything is allocated). Polars errors
+/// come back as `Err(Err(_))` for the caller to explain.
+fn collect_within(lf: LazyFrame, memory_left: usize) -> std::result::Result<DataFrame, std::result::Result<Error, PolarsError>> {
+    let mut refused = None;
+    let out = lf._collect_post_opt(|top, lp, _, _| match budget::largest_cross_join(top, lp) {
+        Some(p) if p.bytes > memory_left as u128 => {
+            refused = Some(p);
+            Err(polars_err!(ComputeError: "a cross join over the memory budget"))
+        }
+        _ => Ok(()),
+    });
+    match (out, refused) {
+        (_, Some(p)) => Err(Ok(product_too_large(p, memory_left))),
+        (Ok(df), None) => Ok(df),
+        (Err(e), None) => Err(Err(e)),
+    }
+}
+
+fn product_too_large(p: budget::Product, memory_left: usize) -> Error {
+    Error::new(
+        ErrorCode::TooLarge,
+        format!(
+            "This query pairs every row of one table with every row of another (a cross join): up to {} rows, about {} of memory, more than the {:.0} MB this page has left.",
+            people_count(p.rows),
+            people_bytes(p.bytes),
+            memory_left as f64 / 1e6
+        ),
+        "Link the tables with a join condition (JOIN ... ON a.id = b.id, or WHERE a.id = b.id), or filter them to fewer rows first.",
+    )
+}
+
+/// 12,345 / 3.4 million / 25 billion / 1.2e15.
+fn people_count(n: u128) -> String {
+    let f = n as f64;
+    match n {
+        0..=999_999 => {
+            let digits = n.to_string();
+            let mut out = String::new();
+            for (i, ch) in digits.chars().enumerate() {
+                if i > 0 && (digits.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(ch);
+            }
+            out
+        }
+        1_000_000..=999_999_999 => format!("{:.1} million", f / 1e6),
+        1_000_000_000..=999_999_999_999 => format!("{:.1} billion", f / 1e9),
+        _ => format!("{f:.1e}"),
+    }
+}
+
+fn people_bytes(b: u128) -> String {
+    let f = b as f64;
+    if f >= 1e12 {
+        format!("{:.1} TB", f / 1e12)
+    } else if f >= 1e9 {
+        format!("{:.1} GB", f / 1e9)
+    } else {
+        format!("{:.0} MB", (f / 1e6).max(1.0))
     }
 }
 
@@ -181,6 +246,7 @@ struct EngineCatalog<'a> {
     engine: &'a LocalEngine,
     tables: &'a [String],
     columns: &'a [String],
+    memory_left: usize,
 }
 
 impl EngineCatalog<'_> {
@@ -249,11 +315,8 @@ impl Catalog for EngineCatalog<'_> {
 
     fn rows(&self, query: &Query, limit: usize) -> Result<Vec<Vec<Literal>>> {
         let limit = IdxSize::try_from(limit).unwrap_or(IdxSize::MAX);
-        let df = self
-            .plan(query)?
-            .limit(limit)
-            .collect()
-            .map_err(|e| map_polars_error(&e, self.columns, &self.engine.table_names()))?;
+        let df = collect_within(self.plan(query)?.limit(limit), self.memory_left)
+            .map_err(|e| e.unwrap_or_else(|e| map_polars_error(&e, self.columns, &self.engine.table_names())))?;
         let cols: Vec<Series> = df.get_columns().iter().map(|c| c.as_materialized_series().rechunk()).collect();
         let mut out = Vec::with_capacity(df.height());
         for i in 0..df.height() {

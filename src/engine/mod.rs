@@ -3,6 +3,7 @@
 //! checked SQL and return frames; they never parse user SQL themselves and never see
 //! credentials in error text.
 
+pub mod budget;
 pub mod local;
 pub mod remote;
 pub mod router;

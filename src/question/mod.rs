@@ -91,7 +91,7 @@ impl crate::runtime::Runtime {
         }
         let run = |sql: &str| -> Result<crate::table::RowTable> {
             let checked = crate::sql::check(sql)?;
-            let executed = self.engine.borrow().query(&checked)?;
+            let executed = self.engine.borrow().query(&checked, self.memory_left())?;
             crate::table::RowTable::from_frame(&executed.frame)
         };
         let profile = std::rc::Rc::new(Profile::build(schema, &run)?);
