@@ -2,7 +2,8 @@
 // page never freezes. Files (Blobs) are handed over without copying their bytes, and other
 // byte buffers are transferred. Progress callbacks cross the boundary. An AbortSignal
 // cancels: a running local query cannot be interrupted, so the worker is terminated and
-// re-created, the error says so, and tables registered from Files or rows are restored.
+// re-created, the error says so, and tables registered from Files or rows are restored. A
+// worker whose engine dies (a trap: memory exhausted) is replaced the same way.
 
 function insightflowError(code, message, hint) {
   return Object.assign(new Error(message), { name: 'InsightflowError', code, hint });
@@ -49,6 +50,13 @@ class WorkerRuntime {
     if (!p) return;
     if (msg.progress) {
       p.onProgress?.(msg.progress);
+      return;
+    }
+    if (msg.fatal) {
+      // The engine in the worker died running this call: replace the worker.
+      this._restart(insightflowError('INTERNAL',
+        'The analytics engine stopped while running this request (it ran out of memory or hit an internal fault) and was restarted.',
+        `Try a query that combines fewer rows. ${this._lostHint()}`), msg.id);
       return;
     }
     this._pending.delete(msg.id);

@@ -106,6 +106,10 @@ async function handle({ id, method, args = [] }) {
     }
     self.postMessage({ id, ok: true, value }, transfer);
   } catch (e) {
-    self.postMessage({ id, ok: false, error: plainError(e) });
+    // A trap (memory exhausted, or a panic) leaves the wasm instance unusable: report it and
+    // stop this worker; the page starts a new one and restores its tables.
+    const fatal = e instanceof WebAssembly.RuntimeError;
+    self.postMessage({ id, ok: false, fatal, error: plainError(e) });
+    if (fatal) self.close();
   }
 }

@@ -125,6 +125,26 @@ describe('worker runtime (createWorkerRuntime)', () => {
     assert.equal(wasmFetches(), fetchedBefore, 'the restarted worker reused the compiled module: no second download');
   });
 
+  test('a worker whose engine dies mid-query is reported and replaced; tables from Files come back', async () => {
+    const out = await page.evaluate(async () => {
+      let err;
+      try {
+        // each of the 1 M rows with the ~20,000 rows of its category: 2e10 pairs, far past the
+        // 4 GiB a wasm instance can address (an equi-join: not estimated before it runs)
+        await rt.query('SELECT COUNT(*) AS n FROM big a JOIN big b ON a.category = b.category');
+      } catch (e) { err = { code: e.code, message: e.message, hint: e.hint }; }
+      await rt.ready;
+      const tables = await rt.tables();
+      const n = (await rt.query('SELECT COUNT(*) AS n FROM big')).rows[0].n;
+      return { err, tables, n };
+    });
+    assert.equal(out.err?.code, 'INTERNAL', JSON.stringify(out.err));
+    assert.match(out.err.message, /stopped while running this request .* was restarted/);
+    assert.match(out.err.hint, /copy|restored/);
+    assert.deepEqual(out.tables, ['big', 'weather']);
+    assert.equal(out.n, 1_000_000);
+  });
+
   test("a SQL generator on the page answers questions asked of the worker", async () => {
     const out = await page.evaluate(async () => {
       const { createWorkerRuntime } = await import('/pkg/client.js');
