@@ -2357,15 +2357,18 @@ impl Parser<'_> {
         // Two values of one column are both wanted ("from USA ... from Japan"), never an
         // impossible AND: merge them into one list.
         let mut merged: Vec<Filter> = Vec::new();
+        // where each filter went: `filter_pos` indexes them
+        let mut moved_to: Vec<usize> = Vec::new();
         for f in std::mem::take(&mut self.intent.filters) {
             let kind = |op: FilterOp| match op {
                 FilterOp::Eq | FilterOp::In => Some(true),
                 FilterOp::Ne | FilterOp::NotIn => Some(false),
                 _ => None,
             };
-            let slot = merged.iter_mut().find(|m| m.field == f.field && m.time_unit.is_none() && f.time_unit.is_none() && kind(m.op).is_some() && kind(m.op) == kind(f.op));
+            let slot = merged.iter_mut().enumerate().find(|(_, m)| m.field == f.field && m.time_unit.is_none() && f.time_unit.is_none() && kind(m.op).is_some() && kind(m.op) == kind(f.op));
             match slot {
-                Some(m) if f.values.iter().all(Value::is_string) && m.values.iter().all(Value::is_string) => {
+                Some((at, m)) if f.values.iter().all(Value::is_string) && m.values.iter().all(Value::is_string) => {
+                    moved_to.push(at);
                     for v in f.values {
                         if !m.values.contains(&v) {
                             m.values.push(v);
@@ -2373,10 +2376,14 @@ impl Parser<'_> {
                     }
                     m.op = if kind(m.op) == Some(true) { FilterOp::In } else { FilterOp::NotIn };
                 }
-                _ => merged.push(f),
+                _ => {
+                    moved_to.push(merged.len());
+                    merged.push(f);
+                }
             }
         }
         self.intent.filters = merged;
+        self.filter_pos = self.filter_pos.iter().filter_map(|&(at, fi)| moved_to.get(fi).map(|&to| (at, to))).collect();
         // Several values over time ("GOOG and AAPL by year") or compared: one group each.
         let compare = self.items.iter().any(|it| it.is_lex(Lex::Compare));
         if compare || self.intent.dimensions.iter().any(|d| d.time_unit.is_some()) {
@@ -2463,7 +2470,7 @@ impl Parser<'_> {
         if let Some(mi) = self.intent.measures.iter().position(|m| m.calc == Some(Calc::Share)) {
             if self.intent.dimensions.is_empty() {
                 let temporal: Vec<String> = self.temporal_columns().iter().map(|&c| self.name(c)).collect();
-                let candidates: Vec<(usize, usize)> = self.filter_pos.iter().copied().filter(|(_, fi)| !temporal.contains(&self.intent.filters[*fi].field)).collect();
+                let candidates: Vec<(usize, usize)> = self.filter_pos.iter().copied().filter(|(_, fi)| self.intent.filters.get(*fi).is_some_and(|f| !temporal.contains(&f.field))).collect();
                 let Some(&(pos, _)) = candidates.iter().max_by_key(|(p, _)| *p) else {
                     self.ask(0, "A share of what? Add a condition (e.g. 'percentage of rows where ...') or a grouping ('share ... by ...').".into(), vec![]);
                     return;

@@ -364,6 +364,30 @@ fn clarifications() {
     assert_eq!(summary(p.intent.as_ref().unwrap()), "m=sum(amount) d=product");
 }
 
+/// Inputs the question fuzz target found (tests/fixtures/fuzz): planning answers, never panics.
+#[test]
+fn fuzz_regressions_plan_without_panicking() {
+    let rt = runtime();
+    let schema = rt.schema("sales").unwrap();
+    let profile = rt.profile_cached(&schema).unwrap();
+    // the same value named twice, then a share: the two filters merge into one, and the share
+    // looked its condition up by the old index (out of bounds)
+    let found = String::from_utf8_lossy(include_bytes!("../../tests/fixtures/fuzz/question-merged-filter-index.txt")).into_owned();
+    for q in [found.as_str(), "amount % north % north", "share of amount for North and North"] {
+        if let Ok(p) = plan(q, &profile, &[]) {
+            if let Some(sql) = p.sql {
+                rt.query(&sql).unwrap_or_else(|e| panic!("{q}: {sql}: {e}"));
+            }
+        }
+    }
+    // naming a value twice answers what naming it once does
+    let answer = |q: &str| {
+        let sql = planned(&rt, "sales", q, &[]).sql.unwrap_or_else(|| panic!("{q}: no SQL"));
+        serde_json::to_value(rt.query(&sql).unwrap().table).unwrap()["rows"].clone()
+    };
+    assert_eq!(answer("share of amount for North and North"), answer("share of amount for North"));
+}
+
 #[test]
 fn safety() {
     let rt = runtime();
