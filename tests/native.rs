@@ -229,6 +229,9 @@ fn a_cross_join_that_cannot_fit_is_refused_before_it_runs() {
     assert_eq!(rows(&rt, "SELECT a.id AS x, b.id AS y FROM t a CROSS JOIN t b LIMIT 2").as_array().unwrap().len(), 2);
     assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t a JOIN t b ON a.id = b.id"), json!([{"n": 3000}]));
     assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t a, t b WHERE a.id = b.id AND a.id < 100"), json!([{"n": 100}]));
+    // a cross join with a global aggregate is one row per row
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t, (SELECT MAX(id) AS m FROM t) s WHERE t.id * 2 > s.m"), json!([{"n": 1500}]));
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t CROSS JOIN (SELECT AVG(id) AS a, COUNT(*) AS c FROM t) s WHERE t.id < s.a"), json!([{"n": 1500}]));
     // with the budget raised, the same cross join answers
     let roomy = Runtime::new(RuntimeOptions { memory_budget_bytes: 2_000_000_000, ..Default::default() });
     roomy.register_bytes("t", csv.as_bytes(), &RegisterOptions::default()).unwrap();

@@ -15,7 +15,7 @@
 
 use polars::polars_utils::arena::{Arena, Node};
 use polars::prelude::{DataType, JoinType, Schema};
-use polars_plan::plans::{FunctionIR, IR};
+use polars_plan::plans::{is_scalar_ae, AExpr, FunctionIR, IR};
 
 /// The largest cross-join intermediate in a plan.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,10 +26,15 @@ pub struct Product {
 
 /// The largest cross join under `top`, estimated in rows and bytes, or None when the plan has
 /// none (or its sides' sizes cannot be known from the plan).
-pub fn largest_cross_join(top: Node, lp: &Arena<IR>) -> Option<Product> {
+pub fn largest_cross_join(top: Node, lp: &Arena<IR>, exprs: &Arena<AExpr>) -> Option<Product> {
     let mut worst = None;
-    rows(top, lp, &mut worst, 0);
+    rows(top, &Plan { lp, exprs }, &mut worst, 0);
     worst
+}
+
+struct Plan<'a> {
+    lp: &'a Arena<IR>,
+    exprs: &'a Arena<AExpr>,
 }
 
 /// Bytes of one row of `schema` once materialised (views for text, 8 for most numbers), plus
@@ -56,13 +61,13 @@ fn note(worst: &mut Option<Product>, p: Product) {
 }
 
 /// An upper estimate of the rows `node` produces; records cross joins into `worst`.
-fn rows(node: Node, lp: &Arena<IR>, worst: &mut Option<Product>, depth: usize) -> Option<u128> {
+fn rows(node: Node, plan: &Plan, worst: &mut Option<Product>, depth: usize) -> Option<u128> {
     if depth > 1000 {
         return None;
     }
-    let r = |n: Node, worst: &mut Option<Product>| rows(n, lp, worst, depth + 1);
+    let r = |n: Node, worst: &mut Option<Product>| rows(n, plan, worst, depth + 1);
     let capped = |n: Option<u128>, len: u128| Some(n.map_or(len, |n| n.min(len)));
-    match lp.get(node) {
+    match plan.lp.get(node) {
         IR::DataFrameScan { df, .. } => Some(df.height() as u128),
         IR::Slice { input, len, .. } => capped(r(*input, worst), u128::from(*len)),
         IR::Sort { input, slice, .. } => {
@@ -72,12 +77,28 @@ fn rows(node: Node, lp: &Arena<IR>, worst: &mut Option<Product>, depth: usize) -
                 None => n,
             }
         }
+        // a global aggregate (`SELECT MAX(x) FROM t`, the usual side of a deliberate cross
+        // join) is one row
+        IR::Select { input, expr, .. } => {
+            let n = r(*input, worst);
+            if !expr.is_empty() && expr.iter().all(|e| is_scalar_ae(e.node(), plan.exprs)) {
+                Some(1)
+            } else {
+                n
+            }
+        }
+        IR::GroupBy { input, keys, .. } => {
+            let n = r(*input, worst);
+            if keys.is_empty() {
+                Some(1)
+            } else {
+                n
+            }
+        }
         IR::Filter { input, .. }
         | IR::SimpleProjection { input, .. }
-        | IR::Select { input, .. }
         | IR::HStack { input, .. }
         | IR::Cache { input, .. }
-        | IR::GroupBy { input, .. }
         | IR::Distinct { input, .. }
         | IR::Sink { input, .. } => r(*input, worst),
         IR::MapFunction { input, function } => {

@@ -181,7 +181,7 @@ impl LocalEngine {
 /// come back as `Err(Err(_))` for the caller to explain.
 fn collect_within(lf: LazyFrame, memory_left: usize) -> std::result::Result<DataFrame, std::result::Result<Error, PolarsError>> {
     let mut refused = None;
-    let out = lf._collect_post_opt(|top, lp, _, _| match budget::largest_cross_join(top, lp) {
+    let out = lf._collect_post_opt(|top, lp, exprs, _| match budget::largest_cross_join(top, lp, exprs) {
         Some(p) if p.bytes > memory_left as u128 => {
             refused = Some(p);
             Err(polars_err!(ComputeError: "a cross join over the memory budget"))
