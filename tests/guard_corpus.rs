@@ -31,6 +31,8 @@ const WRITES: &[&str] = &[
     "VACUUM", "ANALYZE sales", "PRAGMA table_info('sales')", "CALL f()", "EXECUTE p", "PREPARE p AS SELECT 1",
     "DECLARE c CURSOR FOR SELECT 1", "USE other", "KILL 1", "CACHE TABLE sales", "UNCACHE TABLE sales",
     "COMMENT ON TABLE sales IS 'x'", "DISCARD ALL", "LISTEN ch", "NOTIFY ch",
+    "EXPORT DATABASE '/tmp/out'", "EXPORT DATABASE 's3://bucket/out' (FORMAT PARQUET)", "IMPORT DATABASE '/tmp/out'",
+    "EXPORT DATA OPTIONS (uri = 'gs://bucket/x-*.csv', format = 'CSV') AS SELECT * FROM sales",
 ];
 
 /// File-, URL- and database-reading functions, in FROM or as expressions.
