@@ -33,6 +33,8 @@ for f in tests/fixtures/*; do
 done
 # Crashes found earlier (fixed; first byte already the format) replay on every run.
 for f in tests/fixtures/fuzz/*.bin; do cp "$f" "fuzz/corpus/ingest/regression-$(basename "$f" .bin)"; done
+for f in tests/fixtures/fuzz/sql-*.txt; do cp "$f" "fuzz/corpus/sql_guard/regression-$(basename "$f" .txt)"; done
+for f in tests/fixtures/fuzz/question-*.txt; do cp "$f" "fuzz/corpus/question/regression-$(basename "$f" .txt)"; done
 n=0
 while IFS= read -r q; do
   printf '%s' "$q" > "fuzz/corpus/sql_guard/seed$n"
