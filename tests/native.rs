@@ -252,6 +252,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-chunk-offset-overflow", &include_bytes!("fixtures/fuzz/parquet-chunk-offset-overflow.bin")[..]),
         ("json-duplicate-key-struct", &include_bytes!("fixtures/fuzz/json-duplicate-key-struct.bin")[..]),
         ("parquet-arrow-schema-short", &include_bytes!("fixtures/fuzz/parquet-arrow-schema-short.bin")[..]),
+        ("parquet-dict-bit-width", &include_bytes!("fixtures/fuzz/parquet-dict-bit-width.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

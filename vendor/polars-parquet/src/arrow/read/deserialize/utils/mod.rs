@@ -838,13 +838,23 @@ pub(super) fn dict_indices_decoder(
 
     // SPEC: Data page format: the bit width used to encode the entry ids stored as 1 byte (max bit width = 32),
     // SPEC: followed by the values encoded using RLE/Bit packed described above (with the given bit width).
-    let bit_width = indices_buffer[0];
-    let indices_buffer = &indices_buffer[1..];
+    // insightflow patch: a damaged page without its bit-width byte, with a bit width over 32
+    // (the bit unpacker's `unreachable!`, found by fuzzing) or with more nulls than values
+    // panicked here or later; each is an error now.
+    let Some((&bit_width, indices_buffer)) = indices_buffer.split_first() else {
+        return Err(ParquetError::oos("a dictionary-encoded page has no bit width"));
+    };
+    if bit_width > 32 {
+        return Err(ParquetError::oos(format!("a dictionary-encoded page has bit width {bit_width} (at most 32)")));
+    }
+    let Some(num_values) = page.num_values().checked_sub(null_count) else {
+        return Err(ParquetError::oos("a dictionary-encoded page has more nulls than values"));
+    };
 
     Ok(hybrid_rle::HybridRleDecoder::new(
         indices_buffer,
         bit_width as u32,
-        page.num_values() - null_count,
+        num_values,
     ))
 }
 
