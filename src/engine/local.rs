@@ -212,17 +212,7 @@ fn product_too_large(p: budget::Product, memory_left: usize) -> Error {
 fn people_count(n: u128) -> String {
     let f = n as f64;
     match n {
-        0..=999_999 => {
-            let digits = n.to_string();
-            let mut out = String::new();
-            for (i, ch) in digits.chars().enumerate() {
-                if i > 0 && (digits.len() - i) % 3 == 0 {
-                    out.push(',');
-                }
-                out.push(ch);
-            }
-            out
-        }
+        0..=999_999 => super::router::thousands(n as u64),
         1_000_000..=999_999_999 => format!("{:.1} million", f / 1e6),
         1_000_000_000..=999_999_999_999 => format!("{:.1} billion", f / 1e9),
         _ => format!("{f:.1e}"),

@@ -131,7 +131,8 @@ pub(crate) struct RoutePlan {
     fallback: Option<Rc<RemoteEntry>>,
 }
 
-fn thousands(n: u64) -> String {
+/// 1234567 -> "1,234,567".
+pub(crate) fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
