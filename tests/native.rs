@@ -242,6 +242,25 @@ fn a_cross_join_that_cannot_fit_is_refused_before_it_runs() {
 include!("../fuzz/formats.rs");
 
 #[test]
+fn arrow_with_two_columns_of_one_name_is_refused_clearly() {
+    // pyarrow writes them (e.g. from a pandas frame with a repeated column); polars-arrow
+    // asserted on them and aborted the wasm instance (found by fuzzing, vendored patch).
+    let rt = Runtime::default();
+    for (file, bytes) in [
+        ("duplicate-names.arrow", &include_bytes!("fixtures/duplicate-names.arrow")[..]),
+        ("duplicate-names.arrows", &include_bytes!("fixtures/duplicate-names.arrows")[..]),
+    ] {
+        let e = rt.register_bytes("t", bytes, &RegisterOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFile, "{file}: {e}");
+        assert!(e.message.contains("two columns named \"a\""), "{file}: {}", e.message);
+        assert!(e.hint.contains("unique"), "{file}: {}", e.hint);
+    }
+    // the runtime keeps serving
+    rt.register_bytes("t", b"a,b\n1,2\n", &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT a + b AS s FROM t"), json!([{"s": 3}]));
+}
+
+#[test]
 fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
     let rt = Runtime::default();
@@ -253,6 +272,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("json-duplicate-key-struct", &include_bytes!("fixtures/fuzz/json-duplicate-key-struct.bin")[..]),
         ("parquet-arrow-schema-short", &include_bytes!("fixtures/fuzz/parquet-arrow-schema-short.bin")[..]),
         ("parquet-dict-bit-width", &include_bytes!("fixtures/fuzz/parquet-dict-bit-width.bin")[..]),
+        ("ipc-duplicate-field-name", &include_bytes!("fixtures/fuzz/ipc-duplicate-field-name.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

@@ -445,6 +445,15 @@ fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
             );
         }
     }
+    // Arrow allows two columns of one name (e.g. a pandas frame with a repeated column); a
+    // table cannot hold them (vendored polars-arrow refuses the schema, see vendor/README.md).
+    if let Some(name) = detail.split("names the field ").nth(1).and_then(|r| r.strip_suffix(" twice")) {
+        return Error::new(
+            ErrorCode::BadFile,
+            format!("This {} file has two columns named {name}.", format.name()),
+            "Column names must be unique: rename or drop one of them before exporting the file.",
+        );
+    }
     let hint = match format {
         Format::Csv | Format::Tsv => "Check that it is a text file with one row per line and the same separator throughout, or pass {delimiter, header} options.",
         Format::Json => "JSON must be an array of objects, e.g. [{\"a\": 1}, {\"a\": 2}]; for one object per line use format 'ndjson'.",

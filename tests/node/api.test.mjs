@@ -335,6 +335,16 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(schema.columns.map((c) => c.name), ['city', 'sales']);
   });
 
+  test('an Arrow file with two columns of one name is BAD_FILE and the instance keeps serving', async () => {
+    // pyarrow writes such files; polars-arrow asserted on them, which aborted the instance
+    for (const name of ['duplicate-names.arrow', 'duplicate-names.arrows']) {
+      const err = await errorOf(() => rt.registerTable('dup', fixture(name)), 'BAD_FILE', name);
+      assert.match(err.message, /two columns named "a"/);
+    }
+    const schema = await rt.registerTable('after_dup', fixture('quoting.csv'));
+    assert.equal(schema.rowCount, expected.files['quoting.csv'].rowCount);
+  });
+
   test('an unknown format name is UNSUPPORTED_FORMAT', async () => {
     await errorOf(() => rt.registerTable('xl', fixture('people.tsv'), { format: 'xlsx' }), 'UNSUPPORTED_FORMAT', "format 'xlsx'");
   });

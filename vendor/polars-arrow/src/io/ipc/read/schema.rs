@@ -398,6 +398,12 @@ pub(super) fn fb_to_schema(
 
     for field in fields {
         let (field, ipc_field) = deserialize_field(field?)?;
+        // insightflow patch: two top-level fields of one name collapsed into one schema entry,
+        // leaving the schema shorter than the IPC fields, and `read_record_batch` asserted on
+        // the lengths (an abort in wasm). Refuse the file instead.
+        if arrow_schema.contains(&field.name) {
+            polars_bail!(oos = format!("the schema names the field {:?} twice", field.name.as_str()));
+        }
         arrow_schema.insert(field.name.clone(), field);
         ipc_fields.push(ipc_field);
     }
