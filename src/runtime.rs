@@ -292,7 +292,10 @@ impl Runtime {
         let df = crate::engine::validate_table_name(name)
             .and_then(|()| self.check_size(bytes.len()))
             .and_then(|()| self.check_budget(source::estimate_frame_bytes(bytes, &opts.read), Some(name), "This table"))
-            .and_then(|()| source::read_bytes(bytes, &opts.read).map(|(df, _)| df));
+            .and_then(|()| {
+                let memory_left = self.options.memory_budget_bytes.saturating_sub(self.engine.borrow().resident_bytes(Some(name)));
+                source::read_bytes_within(bytes, &opts.read, memory_left).map(|(df, _)| df)
+            });
         self.registered(name, df, opts.allow.clone(), start)
     }
 

@@ -261,6 +261,27 @@ fn arrow_with_two_columns_of_one_name_is_refused_clearly() {
 }
 
 #[test]
+fn compressed_arrow_is_held_to_the_memory_budget_as_it_unpacks() {
+    // 906 bytes of zstd-compressed Arrow IPC that unpack to ~2.2 MB: the estimate made from
+    // the file's size passes, so the reader itself must stop before allocating past the budget.
+    let bytes = include_bytes!("fixtures/zeros-zstd.arrow");
+    let small = Runtime::new(RuntimeOptions { memory_budget_bytes: 1_000_000, ..Default::default() });
+    let e = small.register_bytes("z", bytes, &RegisterOptions::default()).unwrap_err();
+    assert_eq!(e.code, ErrorCode::TooLarge, "{e}");
+    assert!(e.message.contains("unpacks to more than the 1 MB"), "{}", e.message);
+    assert!(small.tables().is_empty());
+    small.register_bytes("t", b"a\n1\n", &RegisterOptions::default()).unwrap();
+    // under the default budget the same file reads in full
+    let rt = Runtime::default();
+    let s = rt.register_bytes("z", bytes, &RegisterOptions::default()).unwrap();
+    assert_eq!(s.row_count, 100_000);
+    assert_eq!(
+        rows(&rt, "SELECT SUM(n) AS n, COUNT(s) AS strings, MAX(LENGTH(s)) AS longest FROM z"),
+        json!([{"n": 0, "strings": 10, "longest": 100_000}])
+    );
+}
+
+#[test]
 fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
     let rt = Runtime::default();
@@ -273,11 +294,17 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-arrow-schema-short", &include_bytes!("fixtures/fuzz/parquet-arrow-schema-short.bin")[..]),
         ("parquet-dict-bit-width", &include_bytes!("fixtures/fuzz/parquet-dict-bit-width.bin")[..]),
         ("ipc-duplicate-field-name", &include_bytes!("fixtures/fuzz/ipc-duplicate-field-name.bin")[..]),
+        ("ipc-compressed-short-prefix", &include_bytes!("fixtures/fuzz/ipc-compressed-short-prefix.bin")[..]),
+        ("ipc-compressed-huge-rows", &include_bytes!("fixtures/fuzz/ipc-compressed-huge-rows.bin")[..]),
+        ("ipc-compressed-negative-length", &include_bytes!("fixtures/fuzz/ipc-compressed-negative-length.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);
         let opts = RegisterOptions { read: insightflow::ReadOptions { format, ..Default::default() }, ..Default::default() };
-        let e = rt.register_bytes("t", rest, &opts).unwrap_err();
+        let e = match rt.register_bytes("t", rest, &opts) {
+            Ok(schema) => panic!("{name}: read as {schema:?}"),
+            Err(e) => e,
+        };
         assert_eq!(e.code, ErrorCode::BadFile, "{name}: {e}");
     }
     assert!(rt.tables().is_empty());

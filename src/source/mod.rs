@@ -14,6 +14,7 @@ use polars::prelude::*;
 use polars::time::chunkedarray::string::infer::{infer_pattern_single, DatetimeInfer, TryFromWithUnit};
 use polars::time::chunkedarray::string::Pattern;
 use polars_io::csv::read::{CsvParseOptions, CsvReadOptions, NullValues};
+use polars_arrow::io::ipc::read::with_decompression_allowance;
 use polars_io::ipc::{IpcReader, IpcStreamReader};
 use polars_io::json::{JsonFormat, JsonReader};
 use polars_io::parquet::read::ParquetReader;
@@ -115,6 +116,13 @@ const DEFAULT_INFER_ROWS: usize = 10_000;
 /// Reads a table from bytes. The format comes from `opts.format`, else from [`sniff`].
 /// Returns the frame and the format actually used.
 pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format)> {
+    read_bytes_within(bytes, opts, usize::MAX)
+}
+
+/// [`read_bytes`] for a runtime with `memory_left` bytes to spare: compressed Arrow IPC
+/// buffers, whose size is only known as they are read, are refused before they are unpacked
+/// past it (`TOO_LARGE`).
+pub fn read_bytes_within(bytes: &[u8], opts: &ReadOptions, memory_left: usize) -> Result<(DataFrame, Format)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::new(
             ErrorCode::EmptyInput,
@@ -131,8 +139,13 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format
         Format::Json => read_json(bytes, JsonFormat::Json, opts),
         Format::Ndjson => read_json(bytes, JsonFormat::JsonLines, opts),
         Format::Parquet => read_parquet(bytes),
-        Format::Arrow => IpcReader::new(Cursor::new(bytes)).finish(),
-        Format::ArrowStream => IpcStreamReader::new(Cursor::new(bytes)).finish(),
+        Format::Arrow | Format::ArrowStream => {
+            let read = || match format {
+                Format::ArrowStream => IpcStreamReader::new(Cursor::new(bytes)).finish(),
+                _ => IpcReader::new(Cursor::new(bytes)).finish(),
+            };
+            with_decompression_allowance(memory_left, read).ok_or_else(|| unpacks_too_large(format, memory_left))?
+        }
     }
     .map_err(|e| bad_file(format, &e, bytes))?;
     let df = if opts.parse_dates.unwrap_or(true) && matches!(format, Format::Json | Format::Ndjson) {
@@ -420,6 +433,18 @@ fn infer_temporal_strings(df: DataFrame) -> DataFrame {
         }
     }
     out
+}
+
+fn unpacks_too_large(format: Format, memory_left: usize) -> Error {
+    Error::new(
+        ErrorCode::TooLarge,
+        format!(
+            "This compressed {} file unpacks to more than the {:.0} MB of memory this page may still use.",
+            format.name(),
+            memory_left as f64 / 1e6
+        ),
+        "Drop tables you no longer need, load a smaller extract, or query the data where it lives with a remote engine.",
+    )
 }
 
 fn check_columns(df: &DataFrame, format: Format) -> Result<()> {

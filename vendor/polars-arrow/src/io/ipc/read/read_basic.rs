@@ -10,6 +10,36 @@ use crate::bitmap::Bitmap;
 use crate::buffer::Buffer;
 use crate::types::NativeType;
 
+// insightflow patch: how many bytes compressed IPC buffers may still decompress to on this
+// thread (unbounded unless a caller sets it; wasm runs single-threaded), and whether a read
+// went past it (remembered because some readers replace a failed buffer with an empty one).
+std::thread_local! {
+    static DECOMPRESSION_ALLOWANCE: std::cell::Cell<(usize, bool)> = const { std::cell::Cell::new((usize::MAX, false)) };
+}
+
+/// Runs `f` (an IPC read on this thread) allowing compressed buffers to decompress to at most
+/// `bytes` in all. A buffer that would go past it fails before it is allocated, and the call
+/// returns `None` whatever `f` made of that failure. (insightflow patch)
+pub fn with_decompression_allowance<R>(bytes: usize, f: impl FnOnce() -> R) -> Option<R> {
+    let before = DECOMPRESSION_ALLOWANCE.with(|a| a.replace((bytes, false)));
+    let out = f();
+    let (_, exceeded) = DECOMPRESSION_ALLOWANCE.with(|a| a.replace(before));
+    (!exceeded).then_some(out)
+}
+
+fn take_decompression_allowance(bytes: usize) -> PolarsResult<()> {
+    DECOMPRESSION_ALLOWANCE.with(|a| match a.get().0.checked_sub(bytes) {
+        Some(left) => {
+            a.set((left, false));
+            Ok(())
+        },
+        None => {
+            a.set((0, true));
+            polars_bail!(ComputeError: "IPC: decompressed buffers exceed the allowance")
+        },
+    })
+}
+
 fn read_swapped<T: NativeType, R: Read + Seek>(
     reader: &mut R,
     length: usize,
@@ -121,8 +151,37 @@ fn read_compressed_buffer<T: NativeType, R: Read + Seek>(
         .take(buffer_length as u64)
         .read_to_end(scratch)?;
 
-    let length = output_length
-        .unwrap_or_else(|| i64::from_le_bytes(scratch[..8].try_into().unwrap()) as usize);
+    // insightflow patch: the 8-byte length prefix was sliced unchecked (a panic on a buffer
+    // shorter than 8 bytes), a negative prefix became a huge usize, and the output was
+    // allocated at whatever length the file declared (an allocation failure aborts a wasm
+    // instance). Now: the prefix must be there; -1 (the spec's "not compressed") is read as
+    // such; the declared size must be reachable from the compressed bytes; and it is taken
+    // from the reading thread's decompression allowance before anything is allocated.
+    let Some((prefix, body)) = scratch.split_first_chunk::<8>() else {
+        polars_bail!(oos = "IPC: a compressed buffer is shorter than its 8-byte length prefix")
+    };
+    let declared = i64::from_le_bytes(*prefix);
+    let width = size_of::<T>();
+    if declared == -1 {
+        let length = output_length.unwrap_or(body.len() / width.max(1));
+        let Some(raw) = length.checked_mul(width).and_then(|n| body.get(..n)) else {
+            polars_bail!(oos = "IPC: an uncompressed buffer is shorter than its length")
+        };
+        take_decompression_allowance(raw.len())?;
+        let mut buffer = vec![T::default(); length];
+        bytemuck::cast_slice_mut(&mut buffer).copy_from_slice(raw);
+        return Ok(buffer);
+    }
+    let Ok(declared) = usize::try_from(declared) else {
+        polars_bail!(oos = "IPC: a compressed buffer declares a negative length")
+    };
+    let length = output_length.unwrap_or(declared);
+    let bytes = length.saturating_mul(width);
+    // zstd's densest block (RLE) turns 4 bytes into 128 KiB; lz4 stays under 255:1.
+    if bytes > body.len().saturating_mul(1 << 15).saturating_add(1 << 16) {
+        polars_bail!(oos = format!("IPC: a buffer of {} compressed bytes declares {bytes} bytes decompressed", body.len()))
+    }
+    take_decompression_allowance(bytes)?;
 
     // It is undefined behavior to call read_exact on un-initialized, https://doc.rust-lang.org/std/io/trait.Read.html#tymethod.read
     // see also https://github.com/MaikKlein/ash/issues/354#issue-781730580
@@ -136,10 +195,10 @@ fn read_compressed_buffer<T: NativeType, R: Read + Seek>(
 
     match compression {
         arrow_format::ipc::CompressionType::Lz4Frame => {
-            compression::decompress_lz4(&scratch[8..], out_slice)?;
+            compression::decompress_lz4(body, out_slice)?;
         },
         arrow_format::ipc::CompressionType::Zstd => {
-            compression::decompress_zstd(&scratch[8..], out_slice)?;
+            compression::decompress_zstd(body, out_slice)?;
         },
     }
     Ok(buffer)
@@ -271,27 +330,9 @@ fn read_compressed_bitmap<R: Read + Seek>(
     reader: &mut R,
     scratch: &mut Vec<u8>,
 ) -> PolarsResult<Vec<u8>> {
-    #[expect(clippy::slow_vector_initialization)] // Avoid alloc_zeroed, leads to syscall.
-    let mut buffer = Vec::new();
-    buffer.resize(length.div_ceil(8), 0);
-
-    scratch.clear();
-    scratch.try_reserve(bytes)?;
-    reader.by_ref().take(bytes as u64).read_to_end(scratch)?;
-
-    let compression = compression
-        .codec()
-        .map_err(|err| polars_err!(oos = OutOfSpecKind::InvalidFlatbufferCompression(err)))?;
-
-    match compression {
-        arrow_format::ipc::CompressionType::Lz4Frame => {
-            compression::decompress_lz4(&scratch[8..], &mut buffer)?;
-        },
-        arrow_format::ipc::CompressionType::Zstd => {
-            compression::decompress_zstd(&scratch[8..], &mut buffer)?;
-        },
-    }
-    Ok(buffer)
+    // insightflow patch: through `read_compressed_buffer` and its checks (this copy sliced the
+    // prefix unchecked and allocated the bitmap at the length the file declared).
+    read_compressed_buffer::<u8, _>(reader, bytes, Some(length.div_ceil(8)), true, compression, scratch)
 }
 
 pub fn read_bitmap<R: Read + Seek>(
