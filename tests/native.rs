@@ -261,24 +261,35 @@ fn arrow_with_two_columns_of_one_name_is_refused_clearly() {
 }
 
 #[test]
-fn compressed_arrow_is_held_to_the_memory_budget_as_it_unpacks() {
-    // 906 bytes of zstd-compressed Arrow IPC that unpack to ~2.2 MB: the estimate made from
-    // the file's size passes, so the reader itself must stop before allocating past the budget.
-    let bytes = include_bytes!("fixtures/zeros-zstd.arrow");
-    let small = Runtime::new(RuntimeOptions { memory_budget_bytes: 1_000_000, ..Default::default() });
-    let e = small.register_bytes("z", bytes, &RegisterOptions::default()).unwrap_err();
-    assert_eq!(e.code, ErrorCode::TooLarge, "{e}");
-    assert!(e.message.contains("unpacks to more than the 1 MB"), "{}", e.message);
-    assert!(small.tables().is_empty());
-    small.register_bytes("t", b"a\n1\n", &RegisterOptions::default()).unwrap();
-    // under the default budget the same file reads in full
-    let rt = Runtime::default();
-    let s = rt.register_bytes("z", bytes, &RegisterOptions::default()).unwrap();
-    assert_eq!(s.row_count, 100_000);
-    assert_eq!(
-        rows(&rt, "SELECT SUM(n) AS n, COUNT(s) AS strings, MAX(LENGTH(s)) AS longest FROM z"),
-        json!([{"n": 0, "strings": 10, "longest": 100_000}])
-    );
+fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
+    // ~1 kB of zstd that unpacks to megabytes: the estimate made from the file's size passes,
+    // so the reader itself must stop before allocating past what the budget has left.
+    let cases: [(&str, &[u8], &str, Value); 2] = [
+        (
+            "zeros-zstd.arrow", // 906 bytes → 2.2 MB
+            include_bytes!("fixtures/zeros-zstd.arrow"),
+            "SELECT COUNT(*) AS rows, SUM(n) AS n, COUNT(s) AS strings, MAX(LENGTH(s)) AS longest FROM z",
+            json!([{"rows": 100_000, "n": 0, "strings": 10, "longest": 100_000}]),
+        ),
+        (
+            "zeros-zstd.parquet", // 1,051 bytes → 8 MB of plain pages
+            include_bytes!("fixtures/zeros-zstd.parquet"),
+            "SELECT COUNT(*) AS rows, SUM(n) AS n FROM z",
+            json!([{"rows": 1_000_000, "n": 0}]),
+        ),
+    ];
+    for (file, bytes, sql, want) in cases {
+        let small = Runtime::new(RuntimeOptions { memory_budget_bytes: 1_000_000, ..Default::default() });
+        let e = small.register_bytes("z", bytes, &RegisterOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooLarge, "{file}: {e}");
+        assert!(e.message.contains("unpacks to more than the 1 MB"), "{file}: {}", e.message);
+        assert!(small.tables().is_empty());
+        small.register_bytes("t", b"a\n1\n", &RegisterOptions::default()).unwrap();
+        // under the default budget the same file reads in full
+        let rt = Runtime::default();
+        rt.register_bytes("z", bytes, &RegisterOptions::default()).unwrap();
+        assert_eq!(rows(&rt, sql), want, "{file}");
+    }
 }
 
 #[test]

@@ -17,7 +17,7 @@ use polars_io::csv::read::{CsvParseOptions, CsvReadOptions, NullValues};
 use polars_arrow::io::ipc::read::with_decompression_allowance;
 use polars_io::ipc::{IpcReader, IpcStreamReader};
 use polars_io::json::{JsonFormat, JsonReader};
-use polars_io::parquet::read::ParquetReader;
+use polars_io::parquet::read::{ParallelStrategy, ParquetReader};
 use polars_io::utils::compression::SupportedCompression;
 use polars_io::SerReader;
 use serde::Deserialize;
@@ -119,9 +119,9 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format
     read_bytes_within(bytes, opts, usize::MAX)
 }
 
-/// [`read_bytes`] for a runtime with `memory_left` bytes to spare: compressed Arrow IPC
-/// buffers, whose size is only known as they are read, are refused before they are unpacked
-/// past it (`TOO_LARGE`).
+/// [`read_bytes`] for a runtime with `memory_left` bytes to spare: compressed Parquet pages and
+/// Arrow IPC buffers, whose size is only known as they are read, are refused before they are
+/// unpacked past it (`TOO_LARGE`).
 pub fn read_bytes_within(bytes: &[u8], opts: &ReadOptions, memory_left: usize) -> Result<(DataFrame, Format)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::new(
@@ -138,9 +138,11 @@ pub fn read_bytes_within(bytes: &[u8], opts: &ReadOptions, memory_left: usize) -
         Format::Csv | Format::Tsv => read_csv(bytes, format, opts),
         Format::Json => read_json(bytes, JsonFormat::Json, opts),
         Format::Ndjson => read_json(bytes, JsonFormat::JsonLines, opts),
-        Format::Parquet => read_parquet(bytes),
-        Format::Arrow | Format::ArrowStream => {
+        // Compressed formats show their size only as they unpack: each page or buffer is taken
+        // from what the budget has left before it is allocated (vendored patches).
+        Format::Parquet | Format::Arrow | Format::ArrowStream => {
             let read = || match format {
+                Format::Parquet => read_parquet(bytes),
                 Format::ArrowStream => IpcStreamReader::new(Cursor::new(bytes)).finish(),
                 _ => IpcReader::new(Cursor::new(bytes)).finish(),
             };
@@ -375,7 +377,8 @@ fn read_parquet(bytes: &[u8]) -> PolarsResult<DataFrame> {
             polars_bail!(ComputeError: "a row group points at bytes {}..{}, outside the {}-byte file", full.start, full.end, len);
         }
     }
-    reader.finish()
+    // decoded on this thread, where the decompression allowance is set (wasm has one anyway)
+    reader.read_parallel(ParallelStrategy::None).finish()
 }
 
 fn read_json(bytes: &[u8], fmt: JsonFormat, opts: &ReadOptions) -> PolarsResult<DataFrame> {

@@ -81,6 +81,11 @@ pub fn decompress(
         (_, CompressedPage::Data(page)) => {
             // prepare the compression buffer
             let read_size = page.uncompressed_size();
+            // insightflow patch: the declared size is taken from the reading thread's
+            // decompression allowance (set from the memory budget) before it is allocated.
+            if !arrow::io::ipc::read::take_decompression_allowance(read_size) {
+                return Err(ParquetError::WouldOverAllocate);
+            }
             if read_size > buffer.capacity() {
                 // Clear before resizing to avoid memcpy'ing junk we don't care about anymore rather
                 // than just memset'ing zeroes.
@@ -108,6 +113,11 @@ pub fn decompress(
         (_, CompressedPage::Dict(page)) => {
             // prepare the compression buffer
             let read_size = page.uncompressed_page_size;
+            // insightflow patch: the declared size is taken from the reading thread's
+            // decompression allowance (set from the memory budget) before it is allocated.
+            if !arrow::io::ipc::read::take_decompression_allowance(read_size) {
+                return Err(ParquetError::WouldOverAllocate);
+            }
             if read_size > buffer.capacity() {
                 // Clear before resizing to avoid memcpy'ing junk we don't care about anymore rather
                 // than just memset'ing zeroes.

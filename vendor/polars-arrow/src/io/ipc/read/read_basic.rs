@@ -27,17 +27,27 @@ pub fn with_decompression_allowance<R>(bytes: usize, f: impl FnOnce() -> R) -> O
     (!exceeded).then_some(out)
 }
 
-fn take_decompression_allowance(bytes: usize) -> PolarsResult<()> {
+/// Takes `bytes` from this thread's decompression allowance; `false` (and the allowance marked
+/// exceeded) when it has not that much left. Also used by the vendored polars-parquet.
+#[doc(hidden)]
+pub fn take_decompression_allowance(bytes: usize) -> bool {
     DECOMPRESSION_ALLOWANCE.with(|a| match a.get().0.checked_sub(bytes) {
         Some(left) => {
             a.set((left, false));
-            Ok(())
+            true
         },
         None => {
             a.set((0, true));
-            polars_bail!(ComputeError: "IPC: decompressed buffers exceed the allowance")
+            false
         },
     })
+}
+
+fn take_ipc_allowance(bytes: usize) -> PolarsResult<()> {
+    if !take_decompression_allowance(bytes) {
+        polars_bail!(ComputeError: "IPC: decompressed buffers exceed the allowance")
+    }
+    Ok(())
 }
 
 fn read_swapped<T: NativeType, R: Read + Seek>(
@@ -167,7 +177,7 @@ fn read_compressed_buffer<T: NativeType, R: Read + Seek>(
         let Some(raw) = length.checked_mul(width).and_then(|n| body.get(..n)) else {
             polars_bail!(oos = "IPC: an uncompressed buffer is shorter than its length")
         };
-        take_decompression_allowance(raw.len())?;
+        take_ipc_allowance(raw.len())?;
         let mut buffer = vec![T::default(); length];
         bytemuck::cast_slice_mut(&mut buffer).copy_from_slice(raw);
         return Ok(buffer);
@@ -181,7 +191,7 @@ fn read_compressed_buffer<T: NativeType, R: Read + Seek>(
     if bytes > body.len().saturating_mul(1 << 15).saturating_add(1 << 16) {
         polars_bail!(oos = format!("IPC: a buffer of {} compressed bytes declares {bytes} bytes decompressed", body.len()))
     }
-    take_decompression_allowance(bytes)?;
+    take_ipc_allowance(bytes)?;
 
     // It is undefined behavior to call read_exact on un-initialized, https://doc.rust-lang.org/std/io/trait.Read.html#tymethod.read
     // see also https://github.com/MaikKlein/ash/issues/354#issue-781730580
