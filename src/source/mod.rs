@@ -136,8 +136,14 @@ pub fn read_bytes_within(bytes: &[u8], opts: &ReadOptions, memory_left: usize) -
     };
     let df = match format {
         Format::Csv | Format::Tsv => read_csv(bytes, format, opts),
-        Format::Json => read_json(bytes, JsonFormat::Json, opts),
-        Format::Ndjson => read_json(bytes, JsonFormat::JsonLines, opts),
+        Format::Json => {
+            check_json_depth(bytes)?;
+            read_json(bytes, JsonFormat::Json, opts)
+        }
+        Format::Ndjson => {
+            check_json_depth(bytes)?;
+            read_json(bytes, JsonFormat::JsonLines, opts)
+        }
         // Compressed formats show their size only as they unpack: each page or buffer is taken
         // from what the budget has left before it is allocated (vendored patches).
         Format::Parquet | Format::Arrow | Format::ArrowStream => {
@@ -193,6 +199,7 @@ pub fn read_rows_json(json: &[u8]) -> Result<DataFrame> {
             "Pass an array like [{\"city\": \"Oslo\", \"sales\": 10}].",
         ));
     }
+    check_json_depth(json)?;
     let opts = ReadOptions::default();
     let df = read_json(json, JsonFormat::Json, &opts).map_err(|e| {
         Error::invalid(
@@ -379,6 +386,45 @@ fn read_parquet(bytes: &[u8]) -> PolarsResult<DataFrame> {
     }
     // decoded on this thread, where the decompression allowance is set (wasm has one anyway)
     reader.read_parallel(ParallelStrategy::None).finish()
+}
+
+/// Deepest nesting of arrays and objects a JSON input may have. The JSON reader recurses once
+/// per level: a few hundred thousand levels (a few hundred kB of brackets) overflow the stack,
+/// which natively kills the process and in wasm traps the instance. Tables hold nested values
+/// as struct and list columns; 64 levels is far beyond any useful table.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Refuses JSON that nests deeper than [`MAX_JSON_DEPTH`], from one pass over the bytes
+/// (brackets inside strings do not count).
+fn check_json_depth(bytes: &[u8]) -> Result<()> {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_JSON_DEPTH {
+                    return Err(Error::new(
+                        ErrorCode::BadFile,
+                        format!("This JSON nests arrays or objects more than {MAX_JSON_DEPTH} levels deep."),
+                        format!("Tables can hold nested values up to {MAX_JSON_DEPTH} levels deep; flatten the data before loading it."),
+                    ));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn read_json(bytes: &[u8], fmt: JsonFormat, opts: &ReadOptions) -> PolarsResult<DataFrame> {

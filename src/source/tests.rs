@@ -176,3 +176,31 @@ fn csv_dates_parse_and_bad_dates_past_the_sample_keep_text() {
     let (df, _) = read_bytes(b"d\n2021-03-04\n", &opts).unwrap();
     assert_eq!(df.column("d").unwrap().dtype(), &DataType::String);
 }
+
+#[test]
+fn json_nesting_is_bounded_before_the_reader_recurses() {
+    let nested = |depth: usize| {
+        let inner = depth - 2; // the outer array and object are two levels
+        format!(r#"[{{"id": 1, "a": {}{}}}]"#, "[".repeat(inner), "]".repeat(inner))
+    };
+    // at the limit it reads (a list column nested 62 deep)
+    let (df, _) = with_format(nested(MAX_JSON_DEPTH).as_bytes(), "json").unwrap();
+    assert_eq!(df.height(), 1);
+    assert_eq!(df.column("id").unwrap().i64().unwrap().get(0), Some(1));
+    // one past it, and 200,000 levels (which overflowed the stack), are clear errors
+    for depth in [MAX_JSON_DEPTH + 1, 200_000] {
+        let e = with_format(nested(depth).as_bytes(), "json").unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFile, "{depth}: {e}");
+        assert!(e.message.contains("more than 64 levels deep"), "{}", e.message);
+        let e = read(nested(depth).as_bytes()).unwrap_err(); // sniffed
+        assert_eq!(e.code, ErrorCode::BadFile);
+        let e = read_rows_json(nested(depth).as_bytes()).unwrap_err();
+        assert!(e.message.contains("levels deep"), "{}", e.message);
+    }
+    let deep_line = format!("{}1{}\n", r#"{"a": "#.repeat(100_000), "}".repeat(100_000));
+    assert_eq!(with_format(format!("{{\"a\": 1}}\n{deep_line}").as_bytes(), "ndjson").unwrap_err().code, ErrorCode::BadFile);
+    // brackets inside strings (escaped quotes too) are text, not nesting
+    let text = format!(r#"[{{"s": "{}\"{}"}}]"#, "[{".repeat(500), "]".repeat(3));
+    let (df, _) = with_format(text.as_bytes(), "json").unwrap();
+    assert_eq!(df.column("s").unwrap().str().unwrap().get(0).map(str::len), Some(1000 + 1 + 3));
+}

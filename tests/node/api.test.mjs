@@ -367,6 +367,22 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(out.rows, [{ strings: 10, longest: 100_000 }]);
   });
 
+  test('JSON nested past 64 levels is BAD_FILE before the reader recurses (200,000 levels overflowed the stack)', async () => {
+    const nested = (depth) => `[{"id": 1, "a": ${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}]`;
+    const enc = (s) => new TextEncoder().encode(s);
+    const schema = await rt.registerTable('deep64', enc(nested(64)));
+    assert.equal(schema.rowCount, 1);
+    const { rows } = await rt.query('SELECT id FROM deep64');
+    assert.deepEqual(rows, [{ id: 1 }]);
+    for (const depth of [65, 200_000]) {
+      const err = await errorOf(() => rt.registerTable('deep', enc(nested(depth))), 'BAD_FILE', `JSON ${depth} deep`);
+      assert.match(err.message, /more than 64 levels deep/);
+    }
+    await errorOf(() => rt.registerRows('deep_rows', JSON.parse(nested(1000))), 'BAD_FILE', 'rows 1000 deep');
+    const after = await rt.query('SELECT COUNT(*) AS n FROM deep64');
+    assert.deepEqual(after.rows, [{ n: 1 }]);
+  });
+
   test('an unknown format name is UNSUPPORTED_FORMAT', async () => {
     await errorOf(() => rt.registerTable('xl', fixture('people.tsv'), { format: 'xlsx' }), 'UNSUPPORTED_FORMAT', "format 'xlsx'");
   });
