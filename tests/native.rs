@@ -293,6 +293,23 @@ fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
 }
 
 #[test]
+fn parquet_nested_past_the_limits_is_refused_and_60_levels_read() {
+    // pyarrow-written: lists 100 deep overflowed the stack at 5,000 levels and took over 4 GB
+    // at 1,000; with the Arrow schema in the footer (IPC limit) and without (Parquet limit)
+    let rt = Runtime::default();
+    for (file, bytes) in [
+        ("deep-lists.parquet", &include_bytes!("fixtures/deep-lists.parquet")[..]),
+        ("deep-lists-no-arrow-schema.parquet", &include_bytes!("fixtures/deep-lists-no-arrow-schema.parquet")[..]),
+    ] {
+        let e = rt.register_bytes("deep", bytes, &RegisterOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFile, "{file}: {e}");
+        assert!(e.message.contains("nests lists or structs too deeply"), "{file}: {}", e.message);
+    }
+    rt.register_bytes("ok", include_bytes!("fixtures/lists-60-deep.parquet"), &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT SUM(id) AS s FROM ok"), json!([{"s": 3}]));
+}
+
+#[test]
 fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
     let rt = Runtime::default();

@@ -528,6 +528,15 @@ fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
             "Column names must be unique: rename or drop one of them before exporting the file.",
         );
     }
+    // Nested columns past the readers' depth limits (vendored patches; deeper ones overflowed
+    // the stack).
+    if detail.contains("levels deep") {
+        return Error::new(
+            ErrorCode::BadFile,
+            format!("This {} file nests lists or structs too deeply to read.", format.name()),
+            "Columns can nest lists and structs up to 64 levels deep; flatten the deeper ones before exporting the file.",
+        );
+    }
     let hint = match format {
         Format::Csv | Format::Tsv => "Check that it is a text file with one row per line and the same separator throughout, or pass {delimiter, header} options.",
         Format::Json => "JSON must be an array of objects, e.g. [{\"a\": 1}, {\"a\": 2}]; for one object per line use format 'ndjson'.",

@@ -204,3 +204,34 @@ fn json_nesting_is_bounded_before_the_reader_recurses() {
     let (df, _) = with_format(text.as_bytes(), "json").unwrap();
     assert_eq!(df.column("s").unwrap().str().unwrap().get(0).map(str::len), Some(1000 + 1 + 3));
 }
+
+#[test]
+fn nesting_past_the_readers_limits_is_refused() {
+    use polars_io::ipc::{IpcStreamWriter, IpcWriter};
+    use polars_io::SerWriter;
+    // lists nested `depth` deep, written by polars (pyarrow will not write past 64)
+    let nested = |depth: usize| {
+        let mut s = Series::new("a".into(), [1i64, 2]);
+        for _ in 0..depth {
+            s = s.implode().unwrap().into_series();
+        }
+        DataFrame::new(vec![s.into()]).unwrap()
+    };
+    for (depth, ok) in [(60, true), (100, false)] {
+        let mut df = nested(depth);
+        let mut file = Vec::new();
+        IpcWriter::new(&mut file).finish(&mut df).unwrap();
+        let mut stream = Vec::new();
+        IpcStreamWriter::new(&mut stream).finish(&mut df).unwrap();
+        for bytes in [&file, &stream] {
+            match read(bytes) {
+                Ok((got, _)) => assert!(ok && got.equals(&df), "{depth}"),
+                Err(e) => {
+                    assert!(!ok, "{depth}: {e}");
+                    assert_eq!(e.code, ErrorCode::BadFile);
+                    assert!(e.message.contains("nests lists or structs too deeply"), "{}", e.message);
+                }
+            }
+        }
+    }
+}

@@ -383,6 +383,17 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(after.rows, [{ n: 1 }]);
   });
 
+  test('Parquet with lists nested past the limits is BAD_FILE; 60 levels read (within the wasm stack)', async () => {
+    for (const file of ['deep-lists.parquet', 'deep-lists-no-arrow-schema.parquet']) {
+      const err = await errorOf(() => rt.registerTable('deep_pq', fixture(file)), 'BAD_FILE', file);
+      assert.match(err.message, /nests lists or structs too deeply/);
+    }
+    const schema = await rt.registerTable('lists60', fixture('lists-60-deep.parquet'));
+    assert.equal(schema.rowCount, 2);
+    const { rows } = await rt.query('SELECT SUM(id) AS s FROM lists60');
+    assert.deepEqual(rows, [{ s: 3 }]);
+  });
+
   test('an unknown format name is UNSUPPORTED_FORMAT', async () => {
     await errorOf(() => rt.registerTable('xl', fixture('people.tsv'), { format: 'xlsx' }), 'UNSUPPORTED_FORMAT', "format 'xlsx'");
   });

@@ -26,7 +26,40 @@ fn try_unzip_vec<A, B, I: Iterator<Item = PolarsResult<(A, B)>>>(
     Ok((a, b))
 }
 
+// insightflow patch: a field nested thousands of levels deep (list of list of ...) recursed
+// once per level here and overflowed the stack (a killed process natively, a trapped wasm
+// instance); at a thousand levels the types took gigabytes. Nesting is bounded instead.
+/// Deepest nesting of IPC fields read (a table column of lists of structs of ... 64 deep).
+pub const MAX_FIELD_DEPTH: usize = 64;
+
+std::thread_local! {
+    static FIELD_DEPTH: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+struct FieldDepth;
+
+impl FieldDepth {
+    fn enter() -> PolarsResult<Self> {
+        let depth = FIELD_DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let guard = FieldDepth; // leaves the level again on every return path
+        if depth > MAX_FIELD_DEPTH {
+            polars_bail!(oos = format!("IPC: fields nest more than {MAX_FIELD_DEPTH} levels deep"));
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for FieldDepth {
+    fn drop(&mut self) {
+        FIELD_DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
 fn deserialize_field(ipc_field: arrow_format::ipc::FieldRef) -> PolarsResult<(Field, IpcField)> {
+    let _depth = FieldDepth::enter()?;
     let metadata = read_metadata(&ipc_field)?;
 
     let extension = metadata.as_ref().and_then(get_extension);

@@ -11,7 +11,7 @@ impl ParquetType {
         let mut index = 0;
         let mut schema_nodes = Vec::new();
         while index < elements.len() {
-            let t = from_thrift_helper(elements, index)?;
+            let t = from_thrift_helper(elements, index, 0)?;
             index = t.0;
             schema_nodes.push(t.1);
         }
@@ -30,10 +30,20 @@ impl ParquetType {
 /// The first result is the starting index for the next Type after this one. If it is
 /// equal to `elements.len()`, then this Type is the last one.
 /// The second result is the result Type.
+/// insightflow patch: `depth` bounds the recursion (a schema thousands of groups deep
+/// overflowed the stack, and at a thousand levels its types took gigabytes).
+const MAX_SCHEMA_DEPTH: usize = 128;
+
 fn from_thrift_helper(
     elements: &[SchemaElement],
     index: usize,
+    depth: usize,
 ) -> ParquetResult<(usize, ParquetType)> {
+    if depth > MAX_SCHEMA_DEPTH {
+        return Err(ParquetError::oos(format!(
+            "the schema nests groups more than {MAX_SCHEMA_DEPTH} levels deep"
+        )));
+    }
     // Whether or not the current node is root (message type).
     // There is only one message type node in the schema tree.
     let is_root_node = index == 0;
@@ -106,7 +116,7 @@ fn from_thrift_helper(
             let mut fields = vec![];
             let mut next_index = index + 1;
             for _ in 0..n {
-                let child_result = from_thrift_helper(elements, next_index)?;
+                let child_result = from_thrift_helper(elements, next_index, depth + 1)?;
                 next_index = child_result.0;
                 fields.push(child_result.1);
             }
