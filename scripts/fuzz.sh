@@ -6,6 +6,8 @@
 #   bash scripts/fuzz.sh 600 ingest   one target
 #   MAX_LEN=4096 bash scripts/fuzz.sh 36000 ingest   smaller inputs, ~4x the executions per second
 #     (the small Parquet/Arrow seeds in fuzz/seeds/ keep every reader reachable under 4 KB)
+#   MALLOC_LIMIT_MB=512 ...           report any single allocation over 512 MB as a crash (what a
+#     page can still allocate is far less than the 4 GB libFuzzer allows by default)
 #   SANITIZER=address TOOLCHAIN=nightly bash scripts/fuzz.sh 3600   with AddressSanitizer (needs a
 #     nightly that still builds Polars 0.51: its build scripts enable `nightly` features when they
 #     see a nightly compiler, and the nightly installed here (2026) has dropped one of them)
@@ -87,7 +89,7 @@ for t in "${targets[@]}"; do
     budget=(-seed=1 -runs="$runs")
   fi
   out=$(cargo +"$toolchain" fuzz run -O --sanitizer "$sanitizer" "$t" "fuzz/corpus/$t" -- \
-    "${budget[@]}" -max_len="${MAX_LEN:-65536}" -rss_limit_mb=4096 -timeout=20 -print_final_stats=1 2>&1) && rc=0 || rc=$?
+    "${budget[@]}" -max_len="${MAX_LEN:-65536}" -rss_limit_mb=4096 -malloc_limit_mb="${MALLOC_LIMIT_MB:-4096}" -timeout=20 -print_final_stats=1 2>&1) && rc=0 || rc=$?
   execs=$(printf '%s\n' "$out" | sed -n 's/^stat::number_of_executed_units: *//p' | tail -1)
   cov=$(printf '%s\n' "$out" | grep -oE 'cov: [0-9]+' | tail -1 | cut -d' ' -f2)
   ft=$(printf '%s\n' "$out" | grep -oE 'ft: [0-9]+' | tail -1 | cut -d' ' -f2)
