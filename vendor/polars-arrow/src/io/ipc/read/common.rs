@@ -190,10 +190,11 @@ pub fn read_record_batch<R: Read + Seek>(
             .collect::<PolarsResult<Vec<_>>>()?
     };
 
+    // insightflow patch: `?` instead of `.unwrap()` (a record batch without a readable length
+    // panicked; found by fuzzing)
     let length = batch
         .length()
-        .map_err(|_| polars_err!(oos = OutOfSpecKind::MissingData))
-        .unwrap()
+        .map_err(|_| polars_err!(oos = OutOfSpecKind::MissingData))?
         .try_into()
         .map_err(|_| polars_err!(oos = OutOfSpecKind::NegativeFooterLength))?;
     let length = limit.map(|limit| limit.min(length)).unwrap_or(length);
