@@ -26,14 +26,14 @@ impl ParquetType {
     }
 }
 
+// insightflow patch: `depth` bounds the recursion (a schema thousands of groups deep
+// overflowed the stack, and at a thousand levels its types took gigabytes).
+const MAX_SCHEMA_DEPTH: usize = 128;
+
 /// Constructs a new Type from the `elements`, starting at index `index`.
 /// The first result is the starting index for the next Type after this one. If it is
 /// equal to `elements.len()`, then this Type is the last one.
 /// The second result is the result Type.
-/// insightflow patch: `depth` bounds the recursion (a schema thousands of groups deep
-/// overflowed the stack, and at a thousand levels its types took gigabytes).
-const MAX_SCHEMA_DEPTH: usize = 128;
-
 fn from_thrift_helper(
     elements: &[SchemaElement],
     index: usize,
