@@ -326,6 +326,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("ipc-compressed-huge-rows", &include_bytes!("fixtures/fuzz/ipc-compressed-huge-rows.bin")[..]),
         ("ipc-compressed-negative-length", &include_bytes!("fixtures/fuzz/ipc-compressed-negative-length.bin")[..]),
         ("ipc-batch-length-unreadable", &include_bytes!("fixtures/fuzz/ipc-batch-length-unreadable.bin")[..]),
+        ("parquet-delta-header", &include_bytes!("fixtures/fuzz/parquet-delta-header.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

@@ -289,7 +289,15 @@ impl<'a> Decoder<'a> {
         let values_per_block = values_per_block as usize;
         values = values.get(consumed..).ok_or_else(header_err)?;
 
-        assert_eq!(values_per_block % 128, 0);
+        // insightflow patch: the header's shape was asserted (a panic on a damaged page, and a
+        // division by zero for 0 miniblocks); now an out-of-spec error (found by fuzzing).
+        // A block's values are reserved at once (`gather_block`): bounded, as a header of a
+        // few bytes could otherwise ask for terabytes (writers use 128 to a few thousand).
+        if values_per_block == 0 || values_per_block % 128 != 0 || values_per_block > 1 << 20 {
+            return Err(ParquetError::oos(
+                "Delta encoding block size is not a multiple of 128 between 128 and 2^20",
+            ));
+        }
 
         let (num_miniblocks_per_block, consumed) = uleb128::decode(values);
         let num_miniblocks_per_block = num_miniblocks_per_block as usize;
@@ -302,11 +310,16 @@ impl<'a> Decoder<'a> {
         let (first_value, consumed) = zigzag_leb128::decode(values);
         values = values.get(consumed..).ok_or_else(header_err)?;
 
-        assert_eq!(values_per_block % num_miniblocks_per_block, 0);
-        assert_eq!((values_per_block / num_miniblocks_per_block) % 32, 0);
+        if num_miniblocks_per_block == 0
+            || values_per_block % num_miniblocks_per_block != 0
+            || (values_per_block / num_miniblocks_per_block) % 32 != 0
+        {
+            return Err(ParquetError::oos(
+                "Delta encoding miniblocks do not divide its block into multiples of 32 values",
+            ));
+        }
 
         let values_per_miniblock = values_per_block / num_miniblocks_per_block;
-        assert_eq!(values_per_miniblock % 8, 0);
 
         // We skip over all the values to determine where the slice stops.
         //
