@@ -327,6 +327,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("ipc-compressed-negative-length", &include_bytes!("fixtures/fuzz/ipc-compressed-negative-length.bin")[..]),
         ("ipc-batch-length-unreadable", &include_bytes!("fixtures/fuzz/ipc-batch-length-unreadable.bin")[..]),
         ("parquet-delta-header", &include_bytes!("fixtures/fuzz/parquet-delta-header.bin")[..]),
+        ("parquet-struct-child-length", &include_bytes!("fixtures/fuzz/parquet-struct-child-length.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

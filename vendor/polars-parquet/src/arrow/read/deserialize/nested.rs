@@ -122,12 +122,15 @@ pub fn columns_to_iter_recursive(
                 Ok((
                     nested,
                     vec![
-                        StructArray::new(
+                        // insightflow patch: `try_new` + `?` instead of `new` (which unwraps):
+                        // a damaged file's struct children can disagree with the struct's
+                        // length (found by fuzzing).
+                        StructArray::try_new(
                             ArrowDataType::Struct(fields.clone()),
                             length,
                             field_arrays,
                             struct_validity,
-                        )
+                        )?
                         .to_boxed(),
                     ],
                     Bitmap::new(),
