@@ -310,6 +310,24 @@ fn parquet_nested_past_the_limits_is_refused_and_60_levels_read() {
 }
 
 #[test]
+fn arrow_columns_of_types_polars_cannot_hold_are_refused_by_name() {
+    // pyarrow-written: a decimal of 50 digits panicked in polars-arrow's reader, a union in
+    // polars-core's conversion (found by the fuzz smoke: a decimal whose scale exceeds its precision)
+    let rt = Runtime::default();
+    for (file, bytes, column) in [
+        ("decimal-50-digits.arrow", &include_bytes!("fixtures/decimal-50-digits.arrow")[..], "\"big\""),
+        ("union.arrows", &include_bytes!("fixtures/union.arrows")[..], "\"u\""),
+    ] {
+        let e = rt.register_bytes("t", bytes, &RegisterOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFile, "{file}: {e}");
+        assert!(e.message.contains(&format!("a column insightflow cannot hold: {column}")), "{file}: {}", e.message);
+        assert!(e.hint.contains("38 digits"), "{file}: {}", e.hint);
+    }
+    rt.register_bytes("w", include_bytes!("fixtures/weather.arrow"), &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM w"), json!([{"n": 1461}]));
+}
+
+#[test]
 fn fuzz_regressions_are_errors_not_panics() {
     // Each file is a crash the fuzzer found (fuzz/artifacts), kept as a regression test.
     let rt = Runtime::default();
@@ -328,6 +346,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("ipc-batch-length-unreadable", &include_bytes!("fixtures/fuzz/ipc-batch-length-unreadable.bin")[..]),
         ("parquet-delta-header", &include_bytes!("fixtures/fuzz/parquet-delta-header.bin")[..]),
         ("parquet-struct-child-length", &include_bytes!("fixtures/fuzz/parquet-struct-child-length.bin")[..]),
+        ("ipc-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-decimal-scale.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

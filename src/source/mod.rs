@@ -14,7 +14,7 @@ use polars::prelude::*;
 use polars::time::chunkedarray::string::infer::{infer_pattern_single, DatetimeInfer, TryFromWithUnit};
 use polars::time::chunkedarray::string::Pattern;
 use polars_io::csv::read::{CsvParseOptions, CsvReadOptions, NullValues};
-use polars_arrow::io::ipc::read::with_decompression_allowance;
+use polars_arrow::io::ipc::read::{self as ipc_read, with_decompression_allowance};
 use polars_io::ipc::{IpcReader, IpcStreamReader};
 use polars_io::json::{JsonFormat, JsonReader};
 use polars_io::parquet::read::{ParallelStrategy, ParquetReader};
@@ -147,6 +147,9 @@ pub fn read_bytes_within(bytes: &[u8], opts: &ReadOptions, memory_left: usize) -
         // Compressed formats show their size only as they unpack: each page or buffer is taken
         // from what the budget has left before it is allocated (vendored patches).
         Format::Parquet | Format::Arrow | Format::ArrowStream => {
+            if format != Format::Parquet {
+                check_ipc_columns(bytes, format)?;
+            }
             let read = || match format {
                 Format::Parquet => read_parquet(bytes),
                 Format::ArrowStream => IpcStreamReader::new(Cursor::new(bytes)).finish(),
@@ -482,6 +485,56 @@ fn infer_temporal_strings(df: DataFrame) -> DataFrame {
         }
     }
     out
+}
+
+/// Polars turns each Arrow IPC column into a Series with an `unwrap` (polars-core
+/// `From<RecordBatch> for DataFrame`), and polars-arrow's reader panics on some types it
+/// cannot hold; a column of such a type (a union, a decimal of more than 38 digits, a
+/// decimal whose scale exceeds its precision) took the page down. Each column's type is put
+/// through that same conversion first, on an empty array, from the schema alone.
+fn check_ipc_columns(bytes: &[u8], format: Format) -> Result<()> {
+    let mut cursor = Cursor::new(bytes);
+    let schema = match format {
+        Format::ArrowStream => ipc_read::read_stream_metadata(&mut cursor).map(|m| m.schema),
+        _ => ipc_read::read_file_metadata(&mut cursor).map(|m| m.schema.as_ref().clone()),
+    };
+    // an unreadable schema is reported by the reader itself
+    let Ok(schema) = schema else { return Ok(()) };
+    for (name, field) in schema.iter() {
+        let refused = if has_decimal256(&field.dtype) {
+            // 256-bit values have no array type in polars-arrow (even an empty one panics)
+            Some("a 256-bit decimal".to_string())
+        } else {
+            let empty = polars_arrow::array::new_empty_array(field.dtype.clone());
+            // SAFETY: the array is built from the very type it is converted with.
+            let converted = unsafe {
+                Series::_try_from_arrow_unchecked_with_md(name.clone(), vec![empty], &field.dtype, field.metadata.as_deref())
+            };
+            converted.err().map(|e| short_detail(&e.to_string()))
+        };
+        if let Some(detail) = refused {
+            return Err(Error::new(
+                ErrorCode::BadFile,
+                format!("This {} file has a column insightflow cannot hold: {:?} ({detail}).", format.name(), name.as_str()),
+                "Convert that column to a supported type (numbers, text, dates and times, decimals up to 38 digits, lists, structs) before exporting, or leave it out.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn has_decimal256(dtype: &ArrowDataType) -> bool {
+    match dtype {
+        ArrowDataType::Decimal256(..) => true,
+        ArrowDataType::List(f) | ArrowDataType::LargeList(f) | ArrowDataType::FixedSizeList(f, _) | ArrowDataType::Map(f, _) => {
+            has_decimal256(&f.dtype)
+        }
+        ArrowDataType::Struct(fields) => fields.iter().any(|f| has_decimal256(&f.dtype)),
+        ArrowDataType::Union(u) => u.fields.iter().any(|f| has_decimal256(&f.dtype)),
+        ArrowDataType::Dictionary(_, inner, _) => has_decimal256(inner),
+        ArrowDataType::Extension(ext) => has_decimal256(&ext.inner),
+        _ => false,
+    }
 }
 
 fn unpacks_too_large(format: Format, memory_left: usize) -> Error {

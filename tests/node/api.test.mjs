@@ -394,6 +394,16 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(rows, [{ s: 3 }]);
   });
 
+  test('Arrow columns of types Polars cannot hold (a 50-digit decimal, a union) are BAD_FILE by name', async () => {
+    // both aborted the instance: a panic in polars-arrow's reader / an unwrap in polars-core
+    for (const [file, column] of [['decimal-50-digits.arrow', 'big'], ['union.arrows', 'u']]) {
+      const err = await errorOf(() => rt.registerTable('odd', fixture(file)), 'BAD_FILE', file);
+      assert.ok(err.message.includes(`a column insightflow cannot hold: "${column}"`), err.message);
+    }
+    const { rows } = await rt.query('SELECT COUNT(*) AS n FROM deep64');
+    assert.deepEqual(rows, [{ n: 1 }]);
+  });
+
   test('an unknown format name is UNSUPPORTED_FORMAT', async () => {
     await errorOf(() => rt.registerTable('xl', fixture('people.tsv'), { format: 'xlsx' }), 'UNSUPPORTED_FORMAT', "format 'xlsx'");
   });
