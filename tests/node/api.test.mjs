@@ -400,8 +400,8 @@ describe('bad files give the right error code and a hint; the runtime keeps work
       const err = await errorOf(() => rt.registerTable('odd', fixture(file)), 'BAD_FILE', file);
       assert.ok(err.message.includes(`a column insightflow cannot hold: "${column}"`), err.message);
     }
-    const { rows } = await rt.query('SELECT COUNT(*) AS n FROM deep64');
-    assert.deepEqual(rows, [{ n: 1 }]);
+    const schema = await rt.registerTable('after_odd', fixture('quoting.csv'));
+    assert.equal(schema.rowCount, expected.files['quoting.csv'].rowCount);
   });
 
   test('an unknown format name is UNSUPPORTED_FORMAT', async () => {
