@@ -501,9 +501,9 @@ fn check_ipc_columns(bytes: &[u8], format: Format) -> Result<()> {
     // an unreadable schema is reported by the reader itself
     let Ok(schema) = schema else { return Ok(()) };
     for (name, field) in schema.iter() {
-        let refused = if has_decimal256(&field.dtype) {
-            // 256-bit values have no array type in polars-arrow (even an empty one panics)
-            Some("a 256-bit decimal".to_string())
+        let refused = if let Some(kind) = unbuildable(&field.dtype) {
+            // polars-arrow panics building even an empty array of these
+            Some(kind.to_string())
         } else {
             let empty = polars_arrow::array::new_empty_array(field.dtype.clone());
             // SAFETY: the array is built from the very type it is converted with.
@@ -523,17 +523,25 @@ fn check_ipc_columns(bytes: &[u8], format: Format) -> Result<()> {
     Ok(())
 }
 
-fn has_decimal256(dtype: &ArrowDataType) -> bool {
+/// Types polars-arrow cannot build an array of (even an empty one panics), anywhere in a
+/// column's type: 256-bit decimals, intervals (their primitive types have no array), zero-width
+/// fixed-size binary, maps whose entries are not key/value structs. Unions are built but
+/// refused by polars-core's conversion, which reports them.
+pub(crate) fn unbuildable(dtype: &ArrowDataType) -> Option<&'static str> {
     match dtype {
-        ArrowDataType::Decimal256(..) => true,
-        ArrowDataType::List(f) | ArrowDataType::LargeList(f) | ArrowDataType::FixedSizeList(f, _) | ArrowDataType::Map(f, _) => {
-            has_decimal256(&f.dtype)
-        }
-        ArrowDataType::Struct(fields) => fields.iter().any(|f| has_decimal256(&f.dtype)),
-        ArrowDataType::Union(u) => u.fields.iter().any(|f| has_decimal256(&f.dtype)),
-        ArrowDataType::Dictionary(_, inner, _) => has_decimal256(inner),
-        ArrowDataType::Extension(ext) => has_decimal256(&ext.inner),
-        _ => false,
+        ArrowDataType::Decimal256(..) => Some("a 256-bit decimal"),
+        ArrowDataType::Interval(_) => Some("an interval"),
+        ArrowDataType::FixedSizeBinary(0) => Some("a zero-width binary"),
+        ArrowDataType::Map(f, _) => match &f.dtype {
+            ArrowDataType::Struct(entries) if entries.len() == 2 => entries.iter().find_map(|e| unbuildable(&e.dtype)),
+            _ => Some("a map without key/value entries"),
+        },
+        ArrowDataType::List(f) | ArrowDataType::LargeList(f) | ArrowDataType::FixedSizeList(f, _) => unbuildable(&f.dtype),
+        ArrowDataType::Struct(fields) => fields.iter().find_map(|f| unbuildable(&f.dtype)),
+        ArrowDataType::Union(u) => u.fields.iter().find_map(|f| unbuildable(&f.dtype)),
+        ArrowDataType::Dictionary(_, inner, _) => unbuildable(inner),
+        ArrowDataType::Extension(ext) => unbuildable(&ext.inner),
+        _ => None,
     }
 }
 

@@ -235,3 +235,27 @@ fn nesting_past_the_readers_limits_is_refused() {
         }
     }
 }
+
+#[test]
+fn types_polars_arrow_cannot_build_are_found_anywhere_in_a_column() {
+    use polars_arrow::datatypes::{Field as AField, IntervalUnit};
+    let field = |name: &str, dtype: ArrowDataType| AField::new(name.into(), dtype, true);
+    let bad_map = ArrowDataType::Map(Box::new(field("entries", ArrowDataType::Int32)), false);
+    let good_map = ArrowDataType::Map(
+        Box::new(field("entries", ArrowDataType::Struct(vec![field("k", ArrowDataType::Utf8), field("v", ArrowDataType::Int64)]))),
+        false,
+    );
+    let interval_in_list = ArrowDataType::LargeList(Box::new(field(
+        "item",
+        ArrowDataType::Struct(vec![field("a", ArrowDataType::Int64), field("b", ArrowDataType::Interval(IntervalUnit::DayTime))]),
+    )));
+    assert_eq!(unbuildable(&interval_in_list), Some("an interval"));
+    assert_eq!(unbuildable(&ArrowDataType::Decimal256(60, 2)), Some("a 256-bit decimal"));
+    assert_eq!(unbuildable(&ArrowDataType::FixedSizeBinary(0)), Some("a zero-width binary"));
+    assert_eq!(unbuildable(&bad_map), Some("a map without key/value entries"));
+    for ok in [good_map, ArrowDataType::FixedSizeBinary(4), ArrowDataType::Decimal(38, 2), ArrowDataType::Utf8View] {
+        assert_eq!(unbuildable(&ok), None, "{ok:?}");
+        // and what passes builds an empty array without panicking
+        let _ = polars_arrow::array::new_empty_array(ok);
+    }
+}
