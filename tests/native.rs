@@ -350,6 +350,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-delta-header", &include_bytes!("fixtures/fuzz/parquet-delta-header.bin")[..]),
         ("parquet-struct-child-length", &include_bytes!("fixtures/fuzz/parquet-struct-child-length.bin")[..]),
         ("ipc-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-decimal-scale.bin")[..]),
+        ("ipc-interval-column", &include_bytes!("fixtures/fuzz/ipc-interval-column.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);
