@@ -264,7 +264,7 @@ fn arrow_with_two_columns_of_one_name_is_refused_clearly() {
 fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
     // ~1 kB of zstd that unpacks to megabytes: the estimate made from the file's size passes,
     // so the reader itself must stop before allocating past what the budget has left.
-    let cases: [(&str, &[u8], &str, Value); 2] = [
+    let cases: [(&str, &[u8], &str, Value); 3] = [
         (
             "zeros-zstd.arrow", // 906 bytes → 2.2 MB
             include_bytes!("fixtures/zeros-zstd.arrow"),
@@ -275,6 +275,14 @@ fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
             "zeros-zstd.parquet", // 1,051 bytes → 8 MB of plain pages
             include_bytes!("fixtures/zeros-zstd.parquet"),
             "SELECT COUNT(*) AS rows, SUM(n) AS n FROM z",
+            json!([{"rows": 1_000_000, "n": 0}]),
+        ),
+        (
+            // not compressed at all: 421 bytes whose run-length levels declare 1,000,000 nulls
+            // (8 MB of values; a damaged header declared 2^31 and the values were allocated)
+            "nulls-1m.parquet",
+            include_bytes!("fixtures/nulls-1m.parquet"),
+            "SELECT COUNT(*) AS rows, COUNT(missing) AS n FROM z",
             json!([{"rows": 1_000_000, "n": 0}]),
         ),
     ];
@@ -351,6 +359,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-struct-child-length", &include_bytes!("fixtures/fuzz/parquet-struct-child-length.bin")[..]),
         ("ipc-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-decimal-scale.bin")[..]),
         ("ipc-interval-column", &include_bytes!("fixtures/fuzz/ipc-interval-column.bin")[..]),
+        ("parquet-negative-page-values", &include_bytes!("fixtures/fuzz/parquet-negative-page-values.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

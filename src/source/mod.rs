@@ -120,7 +120,8 @@ pub fn read_bytes(bytes: &[u8], opts: &ReadOptions) -> Result<(DataFrame, Format
 }
 
 /// [`read_bytes`] for a runtime with `memory_left` bytes to spare: compressed Parquet pages and
-/// Arrow IPC buffers, whose size is only known as they are read, are refused before they are
+/// Arrow IPC buffers, and the values Parquet pages declare (run-length levels declare millions
+/// in a few bytes), whose size is only known as they are read, are refused before they are
 /// unpacked past it (`TOO_LARGE`).
 pub fn read_bytes_within(bytes: &[u8], opts: &ReadOptions, memory_left: usize) -> Result<(DataFrame, Format)> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -549,7 +550,7 @@ fn unpacks_too_large(format: Format, memory_left: usize) -> Error {
     Error::new(
         ErrorCode::TooLarge,
         format!(
-            "This compressed {} file unpacks to more than the {:.0} MB of memory this page may still use.",
+            "This {} file unpacks to more than the {:.0} MB of memory this page may still use.",
             format.name(),
             memory_left as f64 / 1e6
         ),

@@ -367,6 +367,21 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(out.rows, [{ strings: 10, longest: 100_000 }]);
   });
 
+  test('an uncompressed Parquet page declaring 1,000,000 nulls in 421 bytes is held to the budget too', async () => {
+    const small = new lib.Runtime({ memoryBudgetBytes: 1_000_000 });
+    try {
+      const err = await errorOf(() => small.registerTable('n', fixture('nulls-1m.parquet')), 'TOO_LARGE', 'nulls-1m.parquet in 1 MB');
+      assert.match(err.message, /This Parquet file unpacks to more than the 1 MB/);
+      const ok = await small.registerTable('q', fixture('quoting.csv'));
+      assert.equal(ok.rowCount, expected.files['quoting.csv'].rowCount);
+    } finally {
+      small.free();
+    }
+    await rt.registerTable('nulls_1m', fixture('nulls-1m.parquet'));
+    const out = await rt.query('SELECT COUNT(*) AS rows, COUNT(missing) AS n FROM nulls_1m');
+    assert.deepEqual(out.rows, [{ rows: 1_000_000, n: 0 }]);
+  });
+
   test('JSON nested past 64 levels is BAD_FILE before the reader recurses (200,000 levels overflowed the stack)', async () => {
     const nested = (depth) => `[{"id": 1, "a": ${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}]`;
     const enc = (s) => new TextEncoder().encode(s);

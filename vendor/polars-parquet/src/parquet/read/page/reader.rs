@@ -282,6 +282,10 @@ pub(super) fn finish_page(
             Encoding::try_from(header.encoding)?;
             Encoding::try_from(header.definition_level_encoding)?;
             Encoding::try_from(header.repetition_level_encoding)?;
+            // insightflow patch: a negative count was cast to a usize near 2^64 and allocated.
+            if header.num_values < 0 {
+                return Err(ParquetError::oos("a data page declares a negative number of values"));
+            }
 
             if do_verbose {
                 eprintln!(
@@ -308,6 +312,14 @@ pub(super) fn finish_page(
             })?;
             // insightflow patch: see the v1 case.
             Encoding::try_from(header.encoding)?;
+            if header.num_values < 0
+                || header.num_nulls < 0
+                || header.num_rows < 0
+                || header.definition_levels_byte_length < 0
+                || header.repetition_levels_byte_length < 0
+            {
+                return Err(ParquetError::oos("a data page header declares a negative count or length"));
+            }
 
             if do_verbose {
                 println!(

@@ -42,6 +42,7 @@ pub(crate) trait StateTranslation<'a, D: Decoder>: Sized {
 
 impl<'a, D: Decoder> State<'a, D> {
     pub fn new(decoder: &D, page: &'a DataPage, dict: Option<&'a D::Dict>) -> ParquetResult<Self> {
+        take_decoded_allowance(page)?;
         let is_optional =
             page.descriptor.primitive_type.field_info.repetition == Repetition::Optional;
 
@@ -69,6 +70,7 @@ impl<'a, D: Decoder> State<'a, D> {
         dict: Option<&'a D::Dict>,
         mut page_validity: Option<Bitmap>,
     ) -> ParquetResult<Self> {
+        take_decoded_allowance(page)?;
         let translation = D::Translation::new(decoder, page, dict, None)?;
 
         let is_optional =
@@ -98,6 +100,29 @@ impl<'a, D: Decoder> State<'a, D> {
     ) -> ParquetResult<()> {
         decoder.extend_filtered_with_state(self, decoded, filter, chunks)
     }
+}
+
+/// insightflow patch: a page decodes to as many values as its header declares, and a page of
+/// nulls or repeated values declares millions in a few bytes (run-length levels), so the
+/// validity and value buffers were allocated at whatever a damaged header said. What the
+/// declared values will take (value width plus a validity byte, an upper bound) is taken from
+/// the reading thread's decompression allowance (set from the memory budget) first.
+fn take_decoded_allowance(page: &DataPage) -> ParquetResult<()> {
+    use crate::parquet::schema::types::PhysicalType;
+    let width = match page.descriptor.primitive_type.physical_type {
+        PhysicalType::Boolean => 1,
+        PhysicalType::Int32 | PhysicalType::Float => 4,
+        PhysicalType::Int64 | PhysicalType::Double => 8,
+        PhysicalType::Int96 => 12,
+        // binary views, 128-bit decimals
+        PhysicalType::ByteArray => 16,
+        PhysicalType::FixedLenByteArray(n) => n.max(16),
+    };
+    let bytes = page.num_values().saturating_mul(width + 1);
+    if !arrow::io::ipc::read::take_decompression_allowance(bytes) {
+        return Err(ParquetError::WouldOverAllocate);
+    }
+    Ok(())
 }
 
 pub fn not_implemented(page: &DataPage) -> ParquetError {
