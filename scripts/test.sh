@@ -29,7 +29,10 @@ run() {
 export INSIGHTFLOW_REMOTE_STATE="${TMPDIR:-/tmp}/insightflow-remote-$$"
 log "remote test servers"
 bash scripts/remote-servers.sh start > "$logs/remote-servers.log" 2>&1 || { tail -n 40 "$logs/remote-servers.log" >&2; exit 1; }
-trap 'bash scripts/remote-servers.sh stop' EXIT
+# Chromium and chromedriver leave a ~50 MB profile directory in $TMPDIR per session; the browser
+# steps get a scratch $TMPDIR of this run, removed on exit, so runs do not fill the disk.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/insightflow-scratch-XXXXXX")
+trap 'bash scripts/remote-servers.sh stop; rm -rf "$scratch"' EXIT
 set -a; source "$INSIGHTFLOW_REMOTE_STATE/env"; set +a
 
 run native cargo test
@@ -41,9 +44,9 @@ bash scripts/build.sh || exit 1
 # and tests/remote_web.rs,
 # built with the wasm-test profile (tests need panic=unwind, so they never share the release
 # artifacts).
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner TMPDIR="$scratch" \
   run browser cargo test --profile wasm-test --target wasm32-unknown-unknown --test web --test web_questions --test remote_web
-run node npm run --silent test:node
+TMPDIR="$scratch" run node npm run --silent test:node
 # The package in real Chromium: plain page, worker host, Vite app, Node entry, tsc --strict, demo.
-run package node --test tests/browser/
+TMPDIR="$scratch" run package node --test tests/browser/
 log "all tests passed"
