@@ -360,6 +360,8 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("ipc-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-decimal-scale.bin")[..]),
         ("ipc-interval-column", &include_bytes!("fixtures/fuzz/ipc-interval-column.bin")[..]),
         ("parquet-negative-page-values", &include_bytes!("fixtures/fuzz/parquet-negative-page-values.bin")[..]),
+        ("parquet-plain-values-short", &include_bytes!("fixtures/fuzz/parquet-plain-values-short.bin")[..]),
+        ("parquet-fsb-dict-index", &include_bytes!("fixtures/fuzz/parquet-fsb-dict-index.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

@@ -388,8 +388,37 @@ fn read_parquet(bytes: &[u8]) -> PolarsResult<DataFrame> {
             polars_bail!(ComputeError: "a row group points at bytes {}..{}, outside the {}-byte file", full.start, full.end, len);
         }
     }
+    // The reader reserves each column at the value count the footer declares; what those values
+    // take (as the vendored polars-parquet charges each page) must fit what the memory budget has
+    // left before anything is reserved. A negative count was cast to a usize near 2^64.
+    let mut declared = 0usize;
+    for column in metadata.row_groups.iter().flat_map(|g| g.parquet_columns()) {
+        let Ok(values) = usize::try_from(column.num_values()) else {
+            polars_bail!(ComputeError: "a column chunk declares a negative number of values")
+        };
+        declared = declared.saturating_add(values.saturating_mul(parquet_value_width(column.physical_type()) + 1));
+    }
+    if declared > ipc_read::decompression_allowance_left() {
+        // marks the allowance exceeded: the caller reports TOO_LARGE
+        ipc_read::take_decompression_allowance(declared);
+        polars_bail!(ComputeError: "the file's columns declare {declared} bytes of values");
+    }
     // decoded on this thread, where the decompression allowance is set (wasm has one anyway)
     reader.read_parallel(ParallelStrategy::None).finish()
+}
+
+/// Bytes one decoded value of a Parquet physical type takes at most (binary as a view, fixed-size
+/// binary as at least a 128-bit decimal), as the vendored polars-parquet counts them.
+fn parquet_value_width(t: polars_parquet::parquet::schema::types::PhysicalType) -> usize {
+    use polars_parquet::parquet::schema::types::PhysicalType;
+    match t {
+        PhysicalType::Boolean => 1,
+        PhysicalType::Int32 | PhysicalType::Float => 4,
+        PhysicalType::Int64 | PhysicalType::Double => 8,
+        PhysicalType::Int96 => 12,
+        PhysicalType::ByteArray => 16,
+        PhysicalType::FixedLenByteArray(n) => n.max(16),
+    }
 }
 
 /// Deepest nesting of arrays and objects a JSON input may have. The JSON reader recurses once

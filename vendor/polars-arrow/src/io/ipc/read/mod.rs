@@ -20,7 +20,7 @@ mod stream;
 
 pub(crate) use common::first_dict_field;
 pub use common::{ProjectionInfo, prepare_projection};
-pub use read_basic::{take_decompression_allowance, with_decompression_allowance};
+pub use read_basic::{decompression_allowance_left, take_decompression_allowance, with_decompression_allowance};
 pub use error::OutOfSpecKind;
 pub use file::{
     FileMetadata, deserialize_footer, get_row_count, get_row_count_from_blocks, read_batch,

@@ -43,6 +43,13 @@ pub fn take_decompression_allowance(bytes: usize) -> bool {
     })
 }
 
+/// What is left of this thread's decompression allowance (`usize::MAX` when none is set).
+/// (insightflow patch)
+#[doc(hidden)]
+pub fn decompression_allowance_left() -> usize {
+    DECOMPRESSION_ALLOWANCE.with(|a| a.get().0)
+}
+
 fn take_ipc_allowance(bytes: usize) -> PolarsResult<()> {
     if !take_decompression_allowance(bytes) {
         polars_bail!(ComputeError: "IPC: decompressed buffers exceed the allowance")

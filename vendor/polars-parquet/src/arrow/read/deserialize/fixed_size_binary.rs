@@ -407,6 +407,10 @@ fn decode_fsb_dict(
                     HybridRleChunk::Bitpacked(decoder) => decoder.collect_into(&mut indexes),
                 }
             }
+            // insightflow patch: indexes into the dictionary and the page's shape are checked
+            // before the unchecked `dict[..]` / `indexes[..]` below (found by fuzzing).
+            super::dictionary_encoded::verify_dict_indices(&indexes, dict.len() / size)?;
+            super::utils::check_page_shape(indexes.len(), page_validity.as_ref(), filter.as_ref())?;
 
             match (page_validity, filter.as_ref()) {
                 (None, None) => target.extend(

@@ -102,6 +102,34 @@ impl<'a, D: Decoder> State<'a, D> {
     }
 }
 
+/// insightflow patch: the decoders index a page's values by its validity (one value per set
+/// bit) and by the rows a filter selects, with `assert!`s and unchecked slices; a damaged page
+/// whose values run short of either panicked. Checked once before decoding.
+pub(crate) fn check_page_shape(
+    num_values: usize,
+    page_validity: Option<&Bitmap>,
+    filter: Option<&Filter>,
+) -> ParquetResult<()> {
+    let rows = page_validity.map_or(num_values, |v| v.len());
+    if let Some(v) = page_validity {
+        if v.set_bits() > num_values {
+            return Err(ParquetError::oos(format!(
+                "a page has {} non-null rows but only {num_values} values",
+                v.set_bits()
+            )));
+        }
+    }
+    let fits = match filter {
+        Some(Filter::Range(r)) => r.start <= r.end && r.end <= rows,
+        Some(Filter::Mask(m)) => m.len() <= rows,
+        _ => true,
+    };
+    if !fits {
+        return Err(ParquetError::oos(format!("rows past the end of a page of {rows} rows were selected")));
+    }
+    Ok(())
+}
+
 /// insightflow patch: a page decodes to as many values as its header declares, and a page of
 /// nulls or repeated values declares millions in a few bytes (run-length levels), so the
 /// validity and value buffers were allocated at whatever a damaged header said. What the

@@ -178,6 +178,8 @@ pub fn decode_aligned_bytes_dispatch<B: AlignedBytes>(
     validity: &mut BitmapBuilder,
     target: &mut Vec<B>,
 ) -> ParquetResult<()> {
+    // insightflow patch: a damaged page's values can run short of its validity or filter.
+    crate::read::deserialize::utils::check_page_shape(values.len(), page_validity, filter.as_ref())?;
     if is_optional {
         append_validity(page_validity, filter.as_ref(), validity, values.len());
     }
