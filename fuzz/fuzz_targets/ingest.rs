@@ -8,7 +8,13 @@ include!("../formats.rs");
 
 fuzz_target!(|data: &[u8]| {
     let Some((&sel, bytes)) = data.split_first() else { return };
-    let format = FORMATS[usize::from(sel) % FORMATS.len()].map(str::to_string);
+    static TEXT_ONLY: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let text_only = *TEXT_ONLY.get_or_init(|| std::env::var_os("INSIGHTFLOW_FUZZ_TEXT_ONLY").is_some());
+    let format = if text_only {
+        Some(TEXT_FORMATS[usize::from(sel) % TEXT_FORMATS.len()].to_string())
+    } else {
+        FORMATS[usize::from(sel) % FORMATS.len()].map(str::to_string)
+    };
     let opts = ReadOptions { format, ..Default::default() };
     // as a page with 256 MB of its memory budget left (compressed files unpack within it)
     if let Err(e) = read_bytes_within(bytes, &opts, 256 << 20) {
