@@ -334,6 +334,16 @@ fn arrow_columns_of_types_polars_cannot_hold_are_refused_by_name() {
         assert!(e.message.contains(&format!("a column insightflow cannot hold: {column}")), "{file}: {}", e.message);
         assert!(e.hint.contains("38 digits"), "{file}: {}", e.hint);
     }
+    // pyarrow-written run-end encoded and list-view columns: `todo!()` in polars-arrow's schema
+    // reader (found by fuzzing)
+    for (file, bytes, kind) in [
+        ("run-end.arrow", &include_bytes!("fixtures/run-end.arrow")[..], "run-end encoded"),
+        ("list-view.arrows", &include_bytes!("fixtures/list-view.arrows")[..], "list-view"),
+    ] {
+        let e = rt.register_bytes("t", bytes, &RegisterOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::BadFile, "{file}: {e}");
+        assert!(e.message.contains(&format!("has {kind} columns")), "{file}: {}", e.message);
+    }
     rt.register_bytes("w", include_bytes!("fixtures/weather.arrow"), &RegisterOptions::default()).unwrap();
     assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM w"), json!([{"n": 1461}]));
 }
@@ -362,6 +372,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-negative-page-values", &include_bytes!("fixtures/fuzz/parquet-negative-page-values.bin")[..]),
         ("parquet-plain-values-short", &include_bytes!("fixtures/fuzz/parquet-plain-values-short.bin")[..]),
         ("parquet-fsb-dict-index", &include_bytes!("fixtures/fuzz/parquet-fsb-dict-index.bin")[..]),
+        ("ipc-run-end-type", &include_bytes!("fixtures/fuzz/ipc-run-end-type.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

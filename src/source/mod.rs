@@ -619,6 +619,16 @@ fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
             "Column names must be unique: rename or drop one of them before exporting the file.",
         );
     }
+    // Arrow layouts polars-arrow cannot read (vendored patch: these were `todo!()` panics).
+    for kind in ["run-end encoded", "list-view"] {
+        if detail.contains(&format!("{kind} columns are not supported")) {
+            return Error::new(
+                ErrorCode::BadFile,
+                format!("This {} file has {kind} columns, which insightflow cannot hold.", format.name()),
+                "Decode them to plain columns before exporting (in pyarrow: pyarrow.compute.run_end_decode, or cast list views to lists), or leave them out.",
+            );
+        }
+    }
     // Nested columns past the readers' depth limits (vendored patches; deeper ones overflowed
     // the stack).
     if detail.contains("levels deep") {

@@ -395,8 +395,10 @@ fn get_dtype(
         Struct(_) => deserialize_struct(field)?,
         Union(union_) => deserialize_union(union_, field)?,
         Map(map) => deserialize_map(map, field)?,
-        RunEndEncoded(_) => todo!(),
-        LargeListView(_) | ListView(_) => todo!(),
+        // insightflow patch: these were `todo!()` (a panic aborts the wasm instance; found by
+        // fuzzing); they are types polars-arrow cannot read.
+        RunEndEncoded(_) => polars_bail!(ComputeError: "run-end encoded columns are not supported"),
+        LargeListView(_) | ListView(_) => polars_bail!(ComputeError: "list-view columns are not supported"),
     })
 }
 
