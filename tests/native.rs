@@ -373,6 +373,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-plain-values-short", &include_bytes!("fixtures/fuzz/parquet-plain-values-short.bin")[..]),
         ("parquet-fsb-dict-index", &include_bytes!("fixtures/fuzz/parquet-fsb-dict-index.bin")[..]),
         ("ipc-run-end-type", &include_bytes!("fixtures/fuzz/ipc-run-end-type.bin")[..]),
+        ("parquet-delta-byte-array-prefix", &include_bytes!("fixtures/fuzz/parquet-delta-byte-array-prefix.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

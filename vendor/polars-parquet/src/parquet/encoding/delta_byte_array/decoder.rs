@@ -1,6 +1,6 @@
 use super::super::delta_bitpacked;
 use crate::parquet::encoding::delta_bitpacked::SumGatherer;
-use crate::parquet::error::ParquetResult;
+use crate::parquet::error::{ParquetError, ParquetResult};
 
 /// Decodes according to [Delta strings](https://github.com/apache/parquet-format/blob/master/Encodings.md#delta-strings-delta_byte_array--7),
 /// prefixes, lengths and values
@@ -68,16 +68,24 @@ impl Iterator for Decoder<'_> {
         if let Err(e) = self.suffix_lengths.collect_n(&mut suffix_length, 1) {
             return Some(Err(e));
         }
-        let prefix_length = prefix_length[0];
-        let suffix_length = suffix_length[0];
-
-        let prefix_length = prefix_length as usize;
-        let suffix_length = suffix_length as usize;
+        // insightflow patch: the lengths come from the file; a prefix longer than the previous
+        // value, a suffix past the page or a negative length was sliced unchecked (a panic;
+        // found by fuzzing).
+        let lengths = prefix_length.first().zip(suffix_length.first());
+        let lengths = lengths.and_then(|(&p, &s)| Some((usize::try_from(p).ok()?, usize::try_from(s).ok()?)));
+        let Some((prefix_length, suffix_length)) = lengths else {
+            return Some(Err(ParquetError::oos("a DELTA_BYTE_ARRAY length is missing or negative")));
+        };
+        let prefix = self.last.get(..prefix_length);
+        let suffix = self.offset.checked_add(suffix_length).and_then(|end| self.values.get(self.offset..end));
+        let (Some(prefix), Some(suffix)) = (prefix, suffix) else {
+            return Some(Err(ParquetError::oos("a DELTA_BYTE_ARRAY value runs past its page")));
+        };
 
         let mut value = Vec::with_capacity(prefix_length + suffix_length);
 
-        value.extend_from_slice(&self.last[..prefix_length]);
-        value.extend_from_slice(&self.values[self.offset..self.offset + suffix_length]);
+        value.extend_from_slice(prefix);
+        value.extend_from_slice(suffix);
 
         self.last.clear();
         self.last.extend_from_slice(&value);

@@ -729,7 +729,8 @@ impl utils::Decoder for BinViewDecoder {
                 unspecialized_decode(
                     decoder.len(),
                     || {
-                        let value = decoder.next().unwrap()?;
+                        // insightflow patch: `unwrap()` if the page's values ran out
+                        let value = decoder.next().ok_or_else(|| ParquetError::oos("a page ran out of values"))??;
 
                         if check_utf8 && simdutf8::basic::from_utf8(&value[..]).is_err() {
                             return Err(invalid_utf8_err());

@@ -239,7 +239,8 @@ where
 
                 unspecialized_decode(
                     num_rows,
-                    || Ok(iter.next().unwrap()),
+                    // insightflow patch: `unwrap()` if the page's values ran out
+                    || iter.next().ok_or_else(|| crate::parquet::error::ParquetError::oos("a page ran out of values")),
                     filter,
                     state.page_validity,
                     state.is_optional,

@@ -183,6 +183,9 @@ pub(crate) fn unspecialized_decode<T: Default>(
     validity: &mut BitmapBuilder,
     target: &mut impl Pushable<T>,
 ) -> ParquetResult<()> {
+    // insightflow patch: `num_rows` values are there to decode; the validity and filter below
+    // are split and sliced assuming they fit them.
+    check_page_shape(num_rows, page_validity.as_ref(), filter.as_ref())?;
     match &mut filter {
         None => {},
         Some(Filter::Range(range)) => {
