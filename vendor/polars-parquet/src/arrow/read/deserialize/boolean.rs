@@ -12,7 +12,7 @@ use super::utils::{
 };
 use crate::parquet::encoding::Encoding;
 use crate::parquet::encoding::hybrid_rle::{HybridRleChunk, HybridRleDecoder};
-use crate::parquet::error::ParquetResult;
+use crate::parquet::error::{ParquetError, ParquetResult};
 use crate::parquet::page::{DataPage, DictPage, split_buffer};
 use crate::read::expr::{ParquetScalar, SpecializedParquetColumnExpr};
 
@@ -58,7 +58,10 @@ impl<'a> utils::StateTranslation<'a, BooleanDecoder> for StateTranslation<'a> {
 
                 // For RLE boolean values the length in bytes is pre-pended.
                 // https://github.com/apache/parquet-format/blob/e517ac4dbe08d518eb5c2e58576d4c711973db94/Encodings.md#run-length-encoding--bit-packing-hybrid-rle--3
-                let (_len_in_bytes, values) = values.split_at(4);
+                // insightflow patch: `split_at(4)` panicked on a shorter page (found by fuzzing)
+                let (_len_in_bytes, values) = values
+                    .split_at_checked(4)
+                    .ok_or_else(|| ParquetError::oos("a boolean RLE page is shorter than its length prefix"))?;
                 Ok(Self::Rle(HybridRleDecoder::new(
                     values,
                     1,
@@ -364,6 +367,8 @@ impl Decoder for BooleanDecoder {
     ) -> ParquetResult<()> {
         match state.translation {
             StateTranslation::Plain(values) => {
+                // insightflow patch: values short of the validity or filter (see utils)
+                utils::check_page_shape(values.len(), state.page_validity.as_ref(), filter.as_ref())?;
                 if state.is_optional {
                     append_validity(
                         state.page_validity.as_ref(),
