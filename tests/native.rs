@@ -375,6 +375,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("ipc-run-end-type", &include_bytes!("fixtures/fuzz/ipc-run-end-type.bin")[..]),
         ("parquet-delta-byte-array-prefix", &include_bytes!("fixtures/fuzz/parquet-delta-byte-array-prefix.bin")[..]),
         ("parquet-boolean-rle-short", &include_bytes!("fixtures/fuzz/parquet-boolean-rle-short.bin")[..]),
+        ("parquet-nested-levels-length", &include_bytes!("fixtures/fuzz/parquet-nested-levels-length.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

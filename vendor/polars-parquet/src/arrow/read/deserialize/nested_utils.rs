@@ -4,7 +4,7 @@ use arrow::bitmap::{Bitmap, BitmapBuilder, MutableBitmap};
 use super::utils::PageDecoder;
 use super::{Filter, utils};
 use crate::parquet::encoding::hybrid_rle::{HybridRleChunk, HybridRleDecoder};
-use crate::parquet::error::ParquetResult;
+use crate::parquet::error::{ParquetError, ParquetResult};
 use crate::parquet::page::{DataPage, split_buffer};
 use crate::parquet::read::levels::get_bit_width;
 use crate::read::deserialize::utils::Decoded;
@@ -639,6 +639,13 @@ impl<D: utils::Decoder> PageDecoder<D> {
 
             collect_level_values(&mut current_def_levels, def_iter)?;
             collect_level_values(&mut current_rep_levels, rep_iter)?;
+            // insightflow patch: damaged levels can decode fewer values than they declare;
+            // `decode_nested` indexes both by one counter (found by fuzzing).
+            if current_def_levels.len() != current_rep_levels.len() {
+                return Err(ParquetError::oos(
+                    "a page's repetition and definition levels differ in number",
+                ));
+            }
 
             let mut leaf_filter = MutableBitmap::new();
             let mut leaf_validity = MutableBitmap::new();
