@@ -396,7 +396,8 @@ fn read_parquet(bytes: &[u8]) -> PolarsResult<DataFrame> {
         let Ok(values) = usize::try_from(column.num_values()) else {
             polars_bail!(ComputeError: "a column chunk declares a negative number of values")
         };
-        declared = declared.saturating_add(values.saturating_mul(parquet_value_width(column.physical_type()) + 1));
+        let width = polars_parquet::arrow::read::decoded_value_width(column.physical_type());
+        declared = declared.saturating_add(values.saturating_mul(width + 1));
     }
     if declared > ipc_read::decompression_allowance_left() {
         // marks the allowance exceeded: the caller reports TOO_LARGE
@@ -405,20 +406,6 @@ fn read_parquet(bytes: &[u8]) -> PolarsResult<DataFrame> {
     }
     // decoded on this thread, where the decompression allowance is set (wasm has one anyway)
     reader.read_parallel(ParallelStrategy::None).finish()
-}
-
-/// Bytes one decoded value of a Parquet physical type takes at most (binary as a view, fixed-size
-/// binary as at least a 128-bit decimal), as the vendored polars-parquet counts them.
-fn parquet_value_width(t: polars_parquet::parquet::schema::types::PhysicalType) -> usize {
-    use polars_parquet::parquet::schema::types::PhysicalType;
-    match t {
-        PhysicalType::Boolean => 1,
-        PhysicalType::Int32 | PhysicalType::Float => 4,
-        PhysicalType::Int64 | PhysicalType::Double => 8,
-        PhysicalType::Int96 => 12,
-        PhysicalType::ByteArray => 16,
-        PhysicalType::FixedLenByteArray(n) => n.max(16),
-    }
 }
 
 /// Deepest nesting of arrays and objects a JSON input may have. The JSON reader recurses once

@@ -21,6 +21,7 @@ use polars_utils::mmap::MemReader;
 use simple::page_iter_to_array;
 
 pub use self::nested_utils::{InitNested, NestedState, init_nested};
+pub use self::utils::decoded_value_width;
 pub use self::utils::filter::{Filter, PredicateFilter};
 use self::utils::freeze_validity;
 use super::*;

@@ -136,21 +136,28 @@ pub(crate) fn check_page_shape(
 /// declared values will take (value width plus a validity byte, an upper bound) is taken from
 /// the reading thread's decompression allowance (set from the memory budget) first.
 fn take_decoded_allowance(page: &DataPage) -> ParquetResult<()> {
-    use crate::parquet::schema::types::PhysicalType;
-    let width = match page.descriptor.primitive_type.physical_type {
-        PhysicalType::Boolean => 1,
-        PhysicalType::Int32 | PhysicalType::Float => 4,
-        PhysicalType::Int64 | PhysicalType::Double => 8,
-        PhysicalType::Int96 => 12,
-        // binary views, 128-bit decimals
-        PhysicalType::ByteArray => 16,
-        PhysicalType::FixedLenByteArray(n) => n.max(16),
-    };
+    let width = decoded_value_width(page.descriptor.primitive_type.physical_type);
     let bytes = page.num_values().saturating_mul(width + 1);
     if !arrow::io::ipc::read::take_decompression_allowance(bytes) {
         return Err(ParquetError::WouldOverAllocate);
     }
     Ok(())
+}
+
+/// insightflow patch: bytes one decoded value of a physical type takes at most (binary as a
+/// view, fixed-size binary as at least a 128-bit decimal). insightflow's footer check counts
+/// with the same widths.
+#[doc(hidden)]
+pub fn decoded_value_width(physical_type: crate::parquet::schema::types::PhysicalType) -> usize {
+    use crate::parquet::schema::types::PhysicalType;
+    match physical_type {
+        PhysicalType::Boolean => 1,
+        PhysicalType::Int32 | PhysicalType::Float => 4,
+        PhysicalType::Int64 | PhysicalType::Double => 8,
+        PhysicalType::Int96 => 12,
+        PhysicalType::ByteArray => 16,
+        PhysicalType::FixedLenByteArray(n) => n.max(16),
+    }
 }
 
 pub fn not_implemented(page: &DataPage) -> ParquetError {
