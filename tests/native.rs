@@ -328,6 +328,8 @@ fn arrow_columns_of_types_polars_cannot_hold_are_refused_by_name() {
         // polars-arrow panicked building an empty array of these (the check's own probe; found by CI's fuzz smoke)
         ("interval.arrow", &include_bytes!("fixtures/interval.arrow")[..], "\"gap\" (an interval)"),
         ("zero-width.arrows", &include_bytes!("fixtures/zero-width.arrows")[..], "\"z\" (a zero-width binary)"),
+        // polars-core unwraps its own refusal of a decimal with scale > precision inside a list (found by a 4 KB ingest run)
+        ("list-decimal-scale.arrow", &include_bytes!("fixtures/list-decimal-scale.arrow")[..], "\"rates\" (a decimal with more decimal places than digits)"),
     ] {
         let e = rt.register_bytes("t", bytes, &RegisterOptions::default()).unwrap_err();
         assert_eq!(e.code, ErrorCode::BadFile, "{file}: {e}");
@@ -376,6 +378,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-delta-byte-array-prefix", &include_bytes!("fixtures/fuzz/parquet-delta-byte-array-prefix.bin")[..]),
         ("parquet-boolean-rle-short", &include_bytes!("fixtures/fuzz/parquet-boolean-rle-short.bin")[..]),
         ("parquet-nested-levels-length", &include_bytes!("fixtures/fuzz/parquet-nested-levels-length.bin")[..]),
+        ("ipc-list-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-list-decimal-scale.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

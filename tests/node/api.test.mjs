@@ -409,9 +409,9 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(rows, [{ s: 3 }]);
   });
 
-  test('Arrow columns of types Polars cannot hold (a 50-digit decimal, a union, an interval, zero-width binary) are BAD_FILE by name', async () => {
-    // both aborted the instance: a panic in polars-arrow's reader / an unwrap in polars-core
-    for (const [file, column] of [['decimal-50-digits.arrow', 'big'], ['union.arrows', 'u'], ['interval.arrow', 'gap'], ['zero-width.arrows', 'z']]) {
+  test('Arrow columns of types Polars cannot hold (a 50-digit decimal, a union, an interval, zero-width binary, a list of decimals with scale > precision) are BAD_FILE by name', async () => {
+    // each aborted the instance: a panic in polars-arrow's reader / an unwrap in polars-core
+    for (const [file, column] of [['decimal-50-digits.arrow', 'big'], ['union.arrows', 'u'], ['interval.arrow', 'gap'], ['zero-width.arrows', 'z'], ['list-decimal-scale.arrow', 'rates']]) {
       const err = await errorOf(() => rt.registerTable('odd', fixture(file)), 'BAD_FILE', file);
       assert.ok(err.message.includes(`a column insightflow cannot hold: "${column}"`), err.message);
     }
