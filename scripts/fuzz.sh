@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzing with cargo-fuzz (libFuzzer, nightly) on the native core.
-#   bash scripts/fuzz.sh              smoke, part of the tests (about a minute once built): every
+#   bash scripts/fuzz.sh              smoke, part of the tests (2-3 minutes once built; each job prints its seconds): every
 #                                     target replays its corpus (seed files, small binary seeds and
 #                                     every crash found so far), then mutates from a fixed seed for a
 #                                     fixed number of runs; ingest mutates its text formats only
@@ -85,7 +85,7 @@ printf '\x07\x00\x00\x00' > fuzz/corpus/chart_insight/seed1
 
 log "building fuzz targets ($toolchain, sanitizer: $sanitizer)"
 cargo +"$toolchain" fuzz build -O --sanitizer "$sanitizer" >/dev/null 2>"$CARGO_TARGET_DIR.build.log" || { tail -40 "$CARGO_TARGET_DIR.build.log"; exit 1; }
-printf '%-14s %12s %8s %8s %s\n' target executions cov features outcome
+printf '%-14s %12s %8s %8s %6s %s\n' target executions cov features secs outcome
 fail=0
 # jobs: "name target text_only budget..."
 jobs=()
@@ -106,6 +106,7 @@ for job in "${jobs[@]}"; do
   read -r name t text_only budget <<<"$job"
   budget=($budget)
   text_env=()
+  job_start=$SECONDS
   [ "$text_only" = 1 ] && text_env=(env INSIGHTFLOW_FUZZ_TEXT_ONLY=1)
   out=$("${text_env[@]}" cargo +"$toolchain" fuzz run -O --sanitizer "$sanitizer" "$t" "fuzz/corpus/$t" -- \
     "${budget[@]}" -max_len="${MAX_LEN:-65536}" -rss_limit_mb=4096 -malloc_limit_mb="${MALLOC_LIMIT_MB:-4096}" -timeout=20 -print_final_stats=1 2>&1) && rc=0 || rc=$?
@@ -113,6 +114,6 @@ for job in "${jobs[@]}"; do
   cov=$(printf '%s\n' "$out" | grep -oE 'cov: [0-9]+' | tail -1 | cut -d' ' -f2)
   ft=$(printf '%s\n' "$out" | grep -oE 'ft: [0-9]+' | tail -1 | cut -d' ' -f2)
   if [ $rc -eq 0 ]; then outcome=ok; else outcome="CRASH (exit $rc, see fuzz/artifacts/$t/)"; fail=1; printf '%s\n' "$out" | grep -E 'panicked|ERROR|Test unit written' | head -5; fi
-  printf '%-14s %12s %8s %8s %s\n' "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$outcome"
+  printf '%-14s %12s %8s %8s %6s %s\n' "$name" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$((SECONDS - job_start))" "$outcome"
 done
 exit $fail
