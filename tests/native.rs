@@ -264,7 +264,7 @@ fn arrow_with_two_columns_of_one_name_is_refused_clearly() {
 fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
     // ~1 kB of zstd that unpacks to megabytes: the estimate made from the file's size passes,
     // so the reader itself must stop before allocating past what the budget has left.
-    let cases: [(&str, &[u8], &str, Value); 3] = [
+    let cases: [(&str, &[u8], &str, Value); 4] = [
         (
             "zeros-zstd.arrow", // 906 bytes → 2.2 MB
             include_bytes!("fixtures/zeros-zstd.arrow"),
@@ -285,12 +285,21 @@ fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
             "SELECT COUNT(*) AS rows, COUNT(missing) AS n FROM z",
             json!([{"rows": 1_000_000, "n": 0}]),
         ),
+        (
+            // 394 bytes of Arrow IPC: a null column has no buffers, but its 1.25 MB validity
+            // bitmap is allocated at the length the file declares
+            "nulls-10m.arrow",
+            include_bytes!("fixtures/nulls-10m.arrow"),
+            "SELECT COUNT(*) AS rows, COUNT(missing) AS n FROM z",
+            json!([{"rows": 10_000_000, "n": 0}]),
+        ),
     ];
     for (file, bytes, sql, want) in cases {
         let small = Runtime::new(RuntimeOptions { memory_budget_bytes: 1_000_000, ..Default::default() });
         let e = small.register_bytes("z", bytes, &RegisterOptions::default()).unwrap_err();
         assert_eq!(e.code, ErrorCode::TooLarge, "{file}: {e}");
         assert!(e.message.contains("unpacks to more than the 1 MB"), "{file}: {}", e.message);
+        assert!(e.message.starts_with("This Arrow IPC file unpacks") || e.message.starts_with("This Parquet file unpacks"), "{file}: {}", e.message);
         assert!(small.tables().is_empty());
         small.register_bytes("t", b"a\n1\n", &RegisterOptions::default()).unwrap();
         // under the default budget the same file reads in full
@@ -298,6 +307,16 @@ fn compressed_files_are_held_to_the_memory_budget_as_they_unpack() {
         rt.register_bytes("z", bytes, &RegisterOptions::default()).unwrap();
         assert_eq!(rows(&rt, sql), want, "{file}");
     }
+    // 1,000 nulls with the lengths patched to 10^12 rows asked for a 125 GB bitmap (a 4 KB
+    // ingest run found the same with 4.4 * 10^12): beyond any budget, the instance lives on.
+    let rt = Runtime::default();
+    let fuzzed = include_bytes!("fixtures/fuzz/ipc-null-column-length.bin").split_first().map(|(_, rest)| rest).unwrap();
+    for (file, bytes) in [("nulls-trillion.arrow", &include_bytes!("fixtures/nulls-trillion.arrow")[..]), ("ipc-null-column-length", fuzzed)] {
+        let e = rt.register_bytes("z", bytes, &RegisterOptions::default()).unwrap_err();
+        assert_eq!(e.code, ErrorCode::TooLarge, "{file}: {e}");
+    }
+    rt.register_bytes("z", include_bytes!("fixtures/nulls-10m.arrow"), &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS rows FROM z"), json!([{"rows": 10_000_000}]));
 }
 
 #[test]

@@ -88,6 +88,14 @@ impl Format {
             Format::ArrowStream => "Arrow IPC stream",
         }
     }
+
+    /// What to call one input of this format in a sentence: "Parquet file", "Arrow IPC stream".
+    fn file_noun(self) -> String {
+        match self {
+            Format::Arrow | Format::ArrowStream => self.name().to_string(),
+            _ => format!("{} file", self.name()),
+        }
+    }
 }
 
 /// Options for reading a table from bytes. All optional; the defaults suit most files.
@@ -532,7 +540,7 @@ fn check_ipc_columns(bytes: &[u8], format: Format) -> Result<()> {
         if let Some(detail) = refused {
             return Err(Error::new(
                 ErrorCode::BadFile,
-                format!("This {} file has a column insightflow cannot hold: {:?} ({detail}).", format.name(), name.as_str()),
+                format!("This {} has a column insightflow cannot hold: {:?} ({detail}).", format.file_noun(), name.as_str()),
                 "Convert that column to a supported type (numbers, text, dates and times, decimals up to 38 digits, lists, structs) before exporting, or leave it out.",
             ));
         }
@@ -569,8 +577,8 @@ fn unpacks_too_large(format: Format, memory_left: usize) -> Error {
     Error::new(
         ErrorCode::TooLarge,
         format!(
-            "This {} file unpacks to more than the {:.0} MB of memory this page may still use.",
-            format.name(),
+            "This {} unpacks to more than the {:.0} MB of memory this page may still use.",
+            format.file_noun(),
             memory_left as f64 / 1e6
         ),
         "Drop tables you no longer need, load a smaller extract, or query the data where it lives with a remote engine.",
@@ -605,7 +613,7 @@ fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
     if let Some(name) = detail.split("names the field ").nth(1).and_then(|r| r.strip_suffix(" twice")) {
         return Error::new(
             ErrorCode::BadFile,
-            format!("This {} file has two columns named {name}.", format.name()),
+            format!("This {} has two columns named {name}.", format.file_noun()),
             "Column names must be unique: rename or drop one of them before exporting the file.",
         );
     }
@@ -614,7 +622,7 @@ fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
         if detail.contains(&format!("{kind} columns are not supported")) {
             return Error::new(
                 ErrorCode::BadFile,
-                format!("This {} file has {kind} columns, which insightflow cannot hold.", format.name()),
+                format!("This {} has {kind} columns, which insightflow cannot hold.", format.file_noun()),
                 "Decode them to plain columns before exporting (in pyarrow: pyarrow.compute.run_end_decode, or cast list views to lists), or leave them out.",
             );
         }
@@ -624,7 +632,7 @@ fn bad_file(format: Format, err: &PolarsError, bytes: &[u8]) -> Error {
     if detail.contains("levels deep") {
         return Error::new(
             ErrorCode::BadFile,
-            format!("This {} file nests lists or structs too deeply to read.", format.name()),
+            format!("This {} nests lists or structs too deeply to read.", format.file_noun()),
             "Columns can nest lists and structs up to 64 levels deep; flatten the deeper ones before exporting the file.",
         );
     }

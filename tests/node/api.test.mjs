@@ -382,6 +382,21 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(out.rows, [{ rows: 1_000_000, n: 0 }]);
   });
 
+  test('an Arrow null column (no buffers) is held to the budget by the bitmap it needs; 10^12 declared nulls are TOO_LARGE and the instance lives on', async () => {
+    const small = new lib.Runtime({ memoryBudgetBytes: 1_000_000 });
+    try {
+      const err = await errorOf(() => small.registerTable('n', fixture('nulls-10m.arrow')), 'TOO_LARGE', 'nulls-10m.arrow in 1 MB');
+      assert.match(err.message, /This Arrow IPC file unpacks to more than the 1 MB/);
+    } finally {
+      small.free();
+    }
+    // 394 bytes declaring 10^12 rows: a 125 GB bitmap was allocated (an abort in wasm)
+    await errorOf(() => rt.registerTable('n', fixture('nulls-trillion.arrow')), 'TOO_LARGE', 'nulls-trillion.arrow');
+    await rt.registerTable('nulls_10m', fixture('nulls-10m.arrow'));
+    const out = await rt.query('SELECT COUNT(*) AS rows, COUNT(missing) AS n FROM nulls_10m');
+    assert.deepEqual(out.rows, [{ rows: 10_000_000, n: 0 }]);
+  });
+
   test('JSON nested past 64 levels is BAD_FILE before the reader recurses (200,000 levels overflowed the stack)', async () => {
     const nested = (depth) => `[{"id": 1, "a": ${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}]`;
     const enc = (s) => new TextEncoder().encode(s);

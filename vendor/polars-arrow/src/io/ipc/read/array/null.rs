@@ -1,6 +1,6 @@
 use std::collections::VecDeque;
 
-use polars_error::{PolarsResult, polars_err};
+use polars_error::{PolarsResult, polars_bail, polars_err};
 
 use super::super::Node;
 use crate::array::NullArray;
@@ -16,6 +16,12 @@ pub fn read_null(
 
     let length = try_get_array_length(field_node, limit)?;
 
+    // insightflow patch: a null array has no buffers, yet its validity bitmap is allocated at
+    // the length the file declares (a few bytes could ask for hundreds of GB); the bitmap is
+    // taken from the thread's decompression allowance first.
+    if !crate::io::ipc::read::take_decompression_allowance(length.div_ceil(8)) {
+        polars_bail!(ComputeError: "IPC: a null column declares more rows than the allowance holds")
+    }
     NullArray::try_new(dtype, length)
 }
 
