@@ -10,11 +10,10 @@ pub mod zigzag_leb128;
 
 pub use crate::parquet::parquet_bridge::Encoding;
 
-/// # Panics
-/// This function panics iff `values.len() < 4`.
+/// `None` when `values` is shorter than the 4-byte length. (insightflow patch: this asserted,
+/// and a v1 data page shorter than its levels' length prefix took the page down.)
 #[inline]
 pub fn get_length(values: &[u8]) -> Option<usize> {
-    assert!(values.len() >= 4);
     values
         .get(0..4)
         .map(|x| u32::from_le_bytes(x.try_into().unwrap()) as usize)

@@ -388,7 +388,8 @@ pub fn split_buffer_v1(
             )
         })?;
 
-        if buffer.len() < level_buffer_length + 4 {
+        // insightflow patch: `+ 4` wrapped on wasm32 for a declared length near u32::MAX
+        if buffer.len() - 4 < level_buffer_length {
             return Err(ParquetError::oos(
                 "The number of bytes declared in v1 rep levels is higher than the page size",
             ));
@@ -406,7 +407,8 @@ pub fn split_buffer_v1(
             )
         })?;
 
-        if buffer.len() < level_buffer_length + 4 {
+        // insightflow patch: `+ 4` wrapped on wasm32 for a declared length near u32::MAX
+        if buffer.len() - 4 < level_buffer_length {
             return Err(ParquetError::oos(
                 "The number of bytes declared in v1 def levels is higher than the page size",
             ));
