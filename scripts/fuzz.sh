@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzing with cargo-fuzz (libFuzzer, nightly) on the native core.
-#   bash scripts/fuzz.sh              smoke, part of the tests (2-3 minutes once built; each job prints its seconds): every
+#   bash scripts/fuzz.sh              smoke, part of the tests (each job prints its seconds; ~7 min in a clean-clone CI run): every
 #                                     target replays its corpus (seed files, small binary seeds and
 #                                     every crash found so far), then mutates from a fixed seed for a
 #                                     fixed number of runs; ingest mutates its text formats only

@@ -15,7 +15,7 @@ run() {
   log "$name"
   "$@" > "$logs/$name.log" 2>&1
   local rc=$?
-  grep -E '^(test result:|running [0-9]+ test|# (tests|pass|fail)|failures:|target +executions|[a-z_]+ +[0-9?]+ +[0-9?]+ +[0-9?]+ (ok|CRASH))' "$logs/$name.log" || true
+  grep -E '^(test result:|running [0-9]+ test|# (tests|pass|fail)|failures:|target +executions|[a-z_]+ +[0-9?]+ +[0-9?]+ +[0-9?]+ +([0-9]+ +)?(ok|CRASH))' "$logs/$name.log" || true
   if [ $rc -ne 0 ]; then
     echo "---- $name failed (exit $rc); last lines of $logs/$name.log:" >&2
     tail -n 80 "$logs/$name.log" >&2
@@ -36,7 +36,7 @@ trap 'bash scripts/remote-servers.sh stop; rm -rf "$scratch"' EXIT
 set -a; source "$INSIGHTFLOW_REMOTE_STATE/env"; set +a
 
 run native cargo test
-# Fuzz smoke: every fuzz target for a fixed seed and number of runs (about a minute once built),
+# Fuzz smoke: every fuzz target for a fixed seed and number of runs (each job prints its seconds),
 # replaying the crashes found earlier. A long run: `bash scripts/fuzz.sh 3600` (see the script).
 run fuzz bash scripts/fuzz.sh
 bash scripts/build.sh || exit 1
