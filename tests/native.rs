@@ -399,6 +399,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("parquet-nested-levels-length", &include_bytes!("fixtures/fuzz/parquet-nested-levels-length.bin")[..]),
         ("ipc-list-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-list-decimal-scale.bin")[..]),
         ("parquet-v1-levels-short", &include_bytes!("fixtures/fuzz/parquet-v1-levels-short.bin")[..]),
+        ("parquet-v2-levels-short", &include_bytes!("fixtures/fuzz/parquet-v2-levels-short.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

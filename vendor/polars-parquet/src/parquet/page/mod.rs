@@ -432,8 +432,10 @@ pub fn split_buffer_v2(
     rep_level_buffer_length: usize,
     def_level_buffer_length: usize,
 ) -> ParquetResult<EncodedSplitBuffer<'_>> {
-    let (rep, buffer) = buffer.split_at(rep_level_buffer_length);
-    let (def, values) = buffer.split_at(def_level_buffer_length);
+    // insightflow patch: level lengths past the page were split_at unchecked (a panic)
+    let short = || ParquetError::oos("The number of bytes declared in v2 levels is higher than the page size");
+    let (rep, buffer) = buffer.split_at_checked(rep_level_buffer_length).ok_or_else(short)?;
+    let (def, values) = buffer.split_at_checked(def_level_buffer_length).ok_or_else(short)?;
 
     Ok(EncodedSplitBuffer { rep, def, values })
 }
