@@ -382,7 +382,7 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(out.rows, [{ rows: 1_000_000, n: 0 }]);
   });
 
-  test('an Arrow null column (no buffers) is held to the budget by the bitmap it needs; 10^12 declared nulls are TOO_LARGE and the instance lives on', async () => {
+  test('an Arrow null column (no buffers) is held to the budget by the bitmap it needs; 10^12 declared nulls are refused and the instance lives on', async () => {
     const small = new lib.Runtime({ memoryBudgetBytes: 1_000_000 });
     try {
       const err = await errorOf(() => small.registerTable('n', fixture('nulls-10m.arrow')), 'TOO_LARGE', 'nulls-10m.arrow in 1 MB');
