@@ -400,6 +400,8 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("ipc-list-decimal-scale", &include_bytes!("fixtures/fuzz/ipc-list-decimal-scale.bin")[..]),
         ("parquet-v1-levels-short", &include_bytes!("fixtures/fuzz/parquet-v1-levels-short.bin")[..]),
         ("parquet-v2-levels-short", &include_bytes!("fixtures/fuzz/parquet-v2-levels-short.bin")[..]),
+        ("csv-lone-quote-number", &include_bytes!("fixtures/fuzz/csv-lone-quote-number.bin")[..]),
+        ("csv-lone-quote-boolean", &include_bytes!("fixtures/fuzz/csv-lone-quote-boolean.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);
@@ -410,5 +412,12 @@ fn fuzz_regressions_are_errors_not_panics() {
         };
         assert_eq!(e.code, ErrorCode::BadFile, "{name}: {e}");
     }
+    // with null values to look for, the lone quote took an unchecked path too (`get_unchecked(1..0)`)
+    let read = insightflow::ReadOptions { null_values: Some(vec!["NA".into()]), ..Default::default() };
+    let e = rt.register_bytes("t", b"a,b\n9\",3\n,\"", &RegisterOptions { read, ..Default::default() }).unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadFile, "{e}");
     assert!(rt.tables().is_empty());
+    // and the runtime still reads a CSV whose last field is quoted properly
+    let schema = rt.register_bytes("t", b"a,b\n9,3\n,\"4\"\n", &RegisterOptions::default()).unwrap();
+    assert_eq!(schema.row_count, 2);
 }

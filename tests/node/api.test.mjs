@@ -398,6 +398,18 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(out.rows, [{ rows: 10_000_000, n: 0 }]);
   });
 
+  test('a CSV ending in a lone opening quote under a number or boolean column is BAD_FILE (it aborted the instance)', async () => {
+    const enc = (s) => new TextEncoder().encode(s);
+    for (const [csv, nullValues] of [['a,b\n9",3\n,"', undefined], ['a,b\n9",true\n,"', undefined], ['a,b\n9",3\n,"', ['NA']]]) {
+      const err = await errorOf(() => rt.registerTable('lone', enc(csv), { format: 'csv', nullValues }), 'BAD_FILE', JSON.stringify(csv));
+      assert.ok(err.hint, 'a hint');
+    }
+    const schema = await rt.registerTable('closed', enc('a,b\n9,3\n,"4"\n'), { format: 'csv' });
+    assert.equal(schema.rowCount, 2);
+    const { rows } = await rt.query('SELECT SUM(b) AS s FROM closed');
+    assert.deepEqual(rows, [{ s: 7 }]);
+  });
+
   test('JSON nested past 64 levels is BAD_FILE before the reader recurses (200,000 levels overflowed the stack)', async () => {
     const nested = (depth) => `[{"id": 1, "a": ${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}]`;
     const enc = (s) => new TextEncoder().encode(s);
