@@ -124,6 +124,25 @@ fn conditions_on_one_table_filter_it_before_the_joins() {
 }
 
 #[test]
+fn fractional_numbers_compare_with_decimals_exactly() {
+    let rt = rt();
+    let df = rt.query_frame("SELECT s, x, CAST(y AS DECIMAL(10, 2)) AS dy FROM t").unwrap();
+    rt.register_frame("d", df).unwrap();
+    let n = |w: &str| rows(&rt, &format!("SELECT COUNT(*) AS n FROM d WHERE {w}"))[0]["n"].clone();
+    assert_eq!(n("dy BETWEEN 1.5 AND 2.5"), json!(2));
+    assert_eq!(n("dy BETWEEN 1.5 AND x"), json!(1));
+    assert_eq!(n("dy = 2.50"), json!(1));
+    assert_eq!(n("-0.5 < dy"), json!(3));
+    // exact, as in DuckDB: as doubles 1.500000000000000001 is 1.5, and the engine alone rounds it to 1.50
+    assert_eq!(n("dy >= 1.500000000000000001"), json!(2));
+    assert_eq!(n("dy < 2.499"), json!(1));
+    let ex = rt.execute("SELECT s FROM d WHERE dy > 0.05").unwrap();
+    assert!(ex.transformations.iter().any(|t| t.rule == "decimal_literal"), "{:?}", ex.transformations);
+    // arithmetic with a fractional number still computes as doubles
+    assert_eq!(rows(&rt, "SELECT dy * 0.5 AS h FROM d WHERE s = 'apple'"), json!([{"h": 0.75}]));
+}
+
+#[test]
 fn subqueries() {
     let rt = rt();
     assert_eq!(col(&rt, "SELECT s FROM t WHERE x > (SELECT AVG(x) FROM t) ORDER BY s", "s"), vec![json!("blueberry"), json!("cherry")]);

@@ -5,8 +5,8 @@
 //! round, `SUBSTRING(x FROM a FOR b)`; plus the kind (type class) of an expression.
 
 use sqlparser::ast::{
-    BinaryOperator, CastKind, DataType, DateTimeField, Expr, Function, FunctionArguments, Interval, JoinConstraint, JoinOperator,
-    OrderBy, Select, SelectItem, UnaryOperator, Value,
+    BinaryOperator, CastKind, DataType, DateTimeField, ExactNumberInfo, Expr, Function, FunctionArguments, Interval, JoinConstraint,
+    JoinOperator, OrderBy, Select, SelectItem, UnaryOperator, Value,
 };
 
 use super::ast::{self, binop, call, fargs, fname, is_distinct_call, number, string, str_literal, unnest};
@@ -188,8 +188,19 @@ impl Rw<'_> {
             Expr::BinaryOp { .. } => self.fix_binary(e)?,
             Expr::Between { expr, low, high, .. } => {
                 if self.kind_of(expr) == Some(Kind::Decimal) && (self.kind_of(low) == Some(Kind::Float) || self.kind_of(high) == Some(Kind::Float)) {
-                    to_double(expr);
-                    self.note_decimal();
+                    let exact = [&**low, &**high].map(|b| if self.kind_of(b) == Some(Kind::Float) { decimal_literal(b).map(Some) } else { Some(None) });
+                    if let [Some(l), Some(h)] = exact {
+                        if let Some(l) = l {
+                            **low = l;
+                        }
+                        if let Some(h) = h {
+                            **high = h;
+                        }
+                        self.note_decimal_literal();
+                    } else {
+                        to_double(expr);
+                        self.note_decimal();
+                    }
                 }
                 let k = self.kind_of(expr);
                 let mut changed = false;
@@ -266,6 +277,10 @@ impl Rw<'_> {
         self.note("decimal_double", "Decimal columns combined with fractional numbers are computed as doubles (the engine would round the number to the column's scale).");
     }
 
+    fn note_decimal_literal(&mut self) {
+        self.note("decimal_literal", "Fractional numbers compared with a decimal column are exact decimals of their own scale (the engine would round them to the column's scale).");
+    }
+
     fn note_dates(&mut self) {
         self.note("date_literals", "Text compared with a date or timestamp column is read as a date / timestamp literal.");
     }
@@ -318,12 +333,29 @@ impl Rw<'_> {
         // other side to the decimal's scale)
         if is_comparison(op) || matches!(op, BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply) {
             let (kl, kr) = (self.kind_of(left), self.kind_of(right));
+            let compare = is_comparison(op);
             if kl == Some(Kind::Decimal) && kr == Some(Kind::Float) {
-                to_double(left);
-                self.note_decimal();
+                match decimal_literal(right).filter(|_| compare) {
+                    Some(d) => {
+                        **right = d;
+                        self.note_decimal_literal();
+                    }
+                    None => {
+                        to_double(left);
+                        self.note_decimal();
+                    }
+                }
             } else if kr == Some(Kind::Decimal) && kl == Some(Kind::Float) {
-                to_double(right);
-                self.note_decimal();
+                match decimal_literal(left).filter(|_| compare) {
+                    Some(d) => {
+                        **left = d;
+                        self.note_decimal_literal();
+                    }
+                    None => {
+                        to_double(right);
+                        self.note_decimal();
+                    }
+                }
             }
         }
         // INTERVAL + x  ->  x + INTERVAL
@@ -646,6 +678,33 @@ fn epoch_of_date(e: Expr) -> Expr {
 fn to_double(e: &mut Box<Expr>) {
     let inner = (**e).clone();
     **e = Expr::Cast { kind: CastKind::Cast, expr: Box::new(inner), data_type: DataType::Double, format: None };
+}
+
+/// A fractional number literal (or its negation) as an exact decimal of its own scale,
+/// `CAST('0.05' AS DECIMAL(38, 2))`, for comparing with a decimal column: the engine's own
+/// rule rounds the number to the column's scale, and casting the column to a double instead
+/// converts every value (i128 to f64 in software in wasm: 60% of TPC-H Q6). `None` for
+/// exponents and for more digits than the decimal can hold next to the column's.
+fn decimal_literal(e: &Expr) -> Option<Expr> {
+    let (neg, text) = match unnest(e) {
+        Expr::Value(Value::Number(n, _)) => (false, n.as_str()),
+        Expr::UnaryOp { op: UnaryOperator::Minus, expr } => match unnest(expr) {
+            Expr::Value(Value::Number(n, _)) => (true, n.as_str()),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let (digits, scale) = parse_decimal(text)?;
+    if scale == 0 || scale > 18 || digits.unsigned_abs() >= 10u128.pow(20) {
+        return None;
+    }
+    let v = if neg { -digits } else { digits };
+    Some(Expr::Cast {
+        kind: CastKind::Cast,
+        expr: Box::new(string(&decimal_text(v, scale))),
+        data_type: DataType::Decimal(ExactNumberInfo::PrecisionAndScale(38, u64::from(scale))),
+        format: None,
+    })
 }
 
 /// `text` as an exact decimal: (digits, scale).
