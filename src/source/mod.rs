@@ -551,13 +551,15 @@ fn check_ipc_columns(bytes: &[u8], format: Format) -> Result<()> {
 /// Types polars-arrow cannot build an array of (even an empty one panics), anywhere in a
 /// column's type: 256-bit decimals, intervals (their primitive types have no array), zero-width
 /// fixed-size binary, maps whose entries are not key/value structs, decimals whose scale exceeds
-/// their precision (inside a list). Unions are built but refused by polars-core's conversion,
+/// their precision or of more than 38 digits (inside a list or struct). Unions are built but refused by polars-core's conversion,
 /// which reports them.
 pub(crate) fn unbuildable(dtype: &ArrowDataType) -> Option<&'static str> {
     match dtype {
         ArrowDataType::Decimal256(..) => Some("a 256-bit decimal"),
         // polars-core refuses these at the top level but unwraps the refusal inside a list
         ArrowDataType::Decimal(precision, scale) if scale > precision => Some("a decimal with more decimal places than digits"),
+        // the same inside a struct or list (found by a 4 KB ingest run)
+        ArrowDataType::Decimal(precision, _) if *precision > 38 => Some("a decimal of more than 38 digits"),
         ArrowDataType::Interval(_) => Some("an interval"),
         ArrowDataType::FixedSizeBinary(0) => Some("a zero-width binary"),
         ArrowDataType::Map(f, _) => match &f.dtype {

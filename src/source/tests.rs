@@ -253,6 +253,8 @@ fn types_polars_arrow_cannot_build_are_found_anywhere_in_a_column() {
     assert_eq!(unbuildable(&ArrowDataType::Decimal256(60, 2)), Some("a 256-bit decimal"));
     assert_eq!(unbuildable(&ArrowDataType::FixedSizeBinary(0)), Some("a zero-width binary"));
     assert_eq!(unbuildable(&bad_map), Some("a map without key/value entries"));
+    let wide_in_struct = ArrowDataType::Struct(vec![field("a", ArrowDataType::Int64), field("d", ArrowDataType::Decimal(40, 2))]);
+    assert_eq!(unbuildable(&wide_in_struct), Some("a decimal of more than 38 digits"));
     for ok in [good_map, ArrowDataType::FixedSizeBinary(4), ArrowDataType::Decimal(38, 2), ArrowDataType::Utf8View] {
         assert_eq!(unbuildable(&ok), None, "{ok:?}");
         // and what passes builds an empty array without panicking
