@@ -143,6 +143,17 @@ fn fractional_numbers_compare_with_decimals_exactly() {
 }
 
 #[test]
+fn backslashes_in_strings_are_plain_characters() {
+    // as in DuckDB; the rewriter wrote 'a\''b' back as 'a\'b' (unterminated) before
+    let rt = Runtime::default();
+    rt.register_rows_json("p", br#"[{"s":"a\\'b"},{"s":"C:\\dir\\"},{"s":"x"}]"#, None).unwrap();
+    assert_eq!(rows(&rt, r"SELECT COUNT(*) AS n FROM p WHERE s = 'a\''b'"), json!([{"n": 1}]));
+    assert_eq!(rows(&rt, r"SELECT COUNT(*) AS n FROM p WHERE s LIKE '%\''%' OR s = 'C:\dir\'"), json!([{"n": 2}]));
+    assert_eq!(rows(&rt, r"SELECT 'x$s$y\' AS w, LENGTH('\\') AS n"), json!([{"w": "x$s$y\\", "n": 2}]));
+    assert_eq!(rows(&rt, r"SELECT COUNT(*) AS n FROM p, p AS q WHERE p.s = q.s AND q.s = 'a\''b'"), json!([{"n": 1}]));
+}
+
+#[test]
 fn subqueries() {
     let rt = rt();
     assert_eq!(col(&rt, "SELECT s FROM t WHERE x > (SELECT AVG(x) FROM t) ORDER BY s", "s"), vec![json!("blueberry"), json!("cherry")]);

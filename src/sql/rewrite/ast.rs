@@ -2,8 +2,10 @@
 //! expressions (never into subqueries), conjunct lists. Parsing text that the rewriter
 //! itself produced goes through the same dialect as user SQL; failures are internal errors.
 
+use std::ops::ControlFlow;
+
 use sqlparser::ast::{
-    BinaryOperator, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
+    visit_expressions_mut, BinaryOperator, DollarQuotedString, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
     ObjectName, Query, SelectItem, Statement, UnaryOperator, Value, WindowType,
 };
 use sqlparser::parser::{Parser, ParserOptions};
@@ -16,6 +18,32 @@ pub(crate) fn internal(what: impl std::fmt::Display) -> Error {
         "insightflow could not rewrite this query for the in-page engine.",
         format!("Please report this with the query. ({what})"),
     )
+}
+
+/// String literals holding a backslash become dollar-quoted (`$s$a\'b$s$`). Backslashes are
+/// plain characters in the dialect (as in DuckDB), but sqlparser 0.53 writes a string back
+/// without doubling a quote that follows a backslash: `'a\''b'` (the text `a\'b`) came back
+/// as `'a\'b'`, which the engine then read as an unterminated string (found by fuzzing the
+/// question parser). Dollar-quoted text is written and read as it is.
+pub(crate) fn raw_backslash_strings(q: &mut Query) {
+    let _ = visit_expressions_mut(q, |e| {
+        let raw = match e {
+            Expr::Value(Value::SingleQuotedString(text)) if text.contains('\\') => {
+                let mut tag = String::from("s");
+                let mut n = 0;
+                while text.contains(&format!("${tag}$")) {
+                    n += 1;
+                    tag = format!("s{n}");
+                }
+                Some(DollarQuotedString { value: text.clone(), tag: Some(tag) })
+            }
+            _ => None,
+        };
+        if let Some(raw) = raw {
+            *e = Expr::Value(Value::DollarQuotedString(raw));
+        }
+        ControlFlow::<()>::Continue(())
+    });
 }
 
 fn parser_options() -> ParserOptions {
