@@ -551,8 +551,8 @@ fn check_ipc_columns(bytes: &[u8], format: Format) -> Result<()> {
 /// Types polars-arrow cannot build an array of (even an empty one panics), anywhere in a
 /// column's type: 256-bit decimals, intervals (their primitive types have no array), zero-width
 /// fixed-size binary, maps whose entries are not key/value structs, decimals whose scale exceeds
-/// their precision or of more than 38 digits (inside a list or struct). Unions are built but refused by polars-core's conversion,
-/// which reports them.
+/// their precision or of more than 38 digits (inside a list or struct). Unions are built but
+/// refused by polars-core's conversion, which reports them.
 pub(crate) fn unbuildable(dtype: &ArrowDataType) -> Option<&'static str> {
     match dtype {
         ArrowDataType::Decimal256(..) => Some("a 256-bit decimal"),
