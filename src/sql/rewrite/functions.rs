@@ -277,6 +277,21 @@ impl Rw<'_> {
         self.note("decimal_double", "Decimal columns combined with fractional numbers are computed as doubles (the engine would round the number to the column's scale).");
     }
 
+    /// A decimal operand meeting a fractional number: compared with a literal, the literal
+    /// becomes an exact decimal; otherwise the decimal side computes as a double.
+    fn decimal_meets_fraction(&mut self, decimal: &mut Box<Expr>, fraction: &mut Box<Expr>, compare: bool) {
+        match decimal_literal(fraction).filter(|_| compare) {
+            Some(d) => {
+                **fraction = d;
+                self.note_decimal_literal();
+            }
+            None => {
+                to_double(decimal);
+                self.note_decimal();
+            }
+        }
+    }
+
     fn note_decimal_literal(&mut self) {
         self.note("decimal_literal", "Fractional numbers compared with a decimal column are exact decimals of their own scale (the engine would round them to the column's scale).");
     }
@@ -335,27 +350,9 @@ impl Rw<'_> {
             let (kl, kr) = (self.kind_of(left), self.kind_of(right));
             let compare = is_comparison(op);
             if kl == Some(Kind::Decimal) && kr == Some(Kind::Float) {
-                match decimal_literal(right).filter(|_| compare) {
-                    Some(d) => {
-                        **right = d;
-                        self.note_decimal_literal();
-                    }
-                    None => {
-                        to_double(left);
-                        self.note_decimal();
-                    }
-                }
+                self.decimal_meets_fraction(left, right, compare);
             } else if kr == Some(Kind::Decimal) && kl == Some(Kind::Float) {
-                match decimal_literal(left).filter(|_| compare) {
-                    Some(d) => {
-                        **left = d;
-                        self.note_decimal_literal();
-                    }
-                    None => {
-                        to_double(right);
-                        self.note_decimal();
-                    }
-                }
+                self.decimal_meets_fraction(right, left, compare);
             }
         }
         // INTERVAL + x  ->  x + INTERVAL

@@ -181,12 +181,9 @@ impl Rw<'_> {
         let mut keep: Vec<Expr> = Vec::new();
         let mut per_rel: BTreeMap<usize, Vec<Expr>> = BTreeMap::new();
         for c in conjuncts(w) {
-            match self.rels_of(&c) {
-                Some(rs) if rs.len() == 1 => match rs.first() {
-                    Some(r) => per_rel.entry(*r).or_default().push(c),
-                    None => keep.push(c),
-                },
-                _ => keep.push(c),
+            match self.rels_of(&c).filter(|rs| rs.len() == 1).and_then(|rs| rs.first().copied()) {
+                Some(r) => per_rel.entry(r).or_default().push(c),
+                None => keep.push(c),
             }
         }
         let mut moved: Vec<String> = Vec::new();
