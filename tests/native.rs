@@ -403,6 +403,7 @@ fn fuzz_regressions_are_errors_not_panics() {
         ("csv-lone-quote-number", &include_bytes!("fixtures/fuzz/csv-lone-quote-number.bin")[..]),
         ("csv-lone-quote-boolean", &include_bytes!("fixtures/fuzz/csv-lone-quote-boolean.bin")[..]),
         ("ipc-nested-decimal-precision", &include_bytes!("fixtures/fuzz/ipc-nested-decimal-precision.bin")[..]),
+        ("parquet-list-offsets-decreasing", &include_bytes!("fixtures/fuzz/parquet-list-offsets-decreasing.bin")[..]),
     ] {
         let (first, rest) = bytes.split_first().unwrap();
         let format = FORMATS[usize::from(*first) % FORMATS.len()].map(str::to_string);

@@ -25,7 +25,7 @@ pub use self::utils::decoded_value_width;
 pub use self::utils::filter::{Filter, PredicateFilter};
 use self::utils::freeze_validity;
 use super::*;
-use crate::parquet::error::ParquetResult;
+use crate::parquet::error::{ParquetError, ParquetResult};
 use crate::parquet::read::get_page_iterator as _get_page_iterator;
 use crate::parquet::schema::types::PrimitiveType;
 
@@ -45,71 +45,92 @@ pub fn get_page_iterator(
 }
 
 /// Creates a new [`ListArray`] or [`FixedSizeListArray`].
+///
+/// insightflow patch: returns an error instead of panicking. A damaged file's levels can
+/// give list offsets that run past the decoded values (the last offset, the number of
+/// values, is then smaller than the one before), which `expect("List too large")` and
+/// `ListArray::new` turned into a panic (found by fuzzing).
 pub fn create_list(
     dtype: ArrowDataType,
     nested: &mut NestedState,
     values: Box<dyn Array>,
-) -> Box<dyn Array> {
-    let (length, mut offsets, validity) = nested.pop().unwrap();
+) -> ParquetResult<Box<dyn Array>> {
+    let (length, mut offsets, validity) = nested
+        .pop()
+        .ok_or_else(|| ParquetError::oos("a list column without its nesting levels"))?;
     let validity = validity.and_then(freeze_validity);
     match dtype.to_logical_type() {
         ArrowDataType::List(_) => {
             offsets.push(values.len() as i64);
 
-            let offsets = offsets.iter().map(|x| *x as i32).collect::<Vec<_>>();
+            let offsets = offsets
+                .iter()
+                .map(|x| i32::try_from(*x))
+                .collect::<Result<Vec<_>, _>>()?;
 
             let offsets: Offsets<i32> = offsets
                 .try_into()
-                .expect("i64 offsets do not fit in i32 offsets");
+                .map_err(|_| ParquetError::oos("list offsets that do not increase"))?;
 
-            Box::new(ListArray::<i32>::new(
+            Ok(Box::new(ListArray::<i32>::try_new(
                 dtype,
                 offsets.into(),
                 values,
                 validity,
-            ))
+            )?))
         },
         ArrowDataType::LargeList(_) => {
             offsets.push(values.len() as i64);
 
-            Box::new(ListArray::<i64>::new(
+            let offsets: Offsets<i64> = offsets
+                .try_into()
+                .map_err(|_| ParquetError::oos("list offsets that do not increase"))?;
+
+            Ok(Box::new(ListArray::<i64>::try_new(
                 dtype,
-                offsets.try_into().expect("List too large"),
+                offsets.into(),
                 values,
                 validity,
-            ))
+            )?))
         },
-        ArrowDataType::FixedSizeList(_, _) => {
-            Box::new(FixedSizeListArray::new(dtype, length, values, validity))
-        },
-        _ => unreachable!(),
+        ArrowDataType::FixedSizeList(_, _) => Ok(Box::new(FixedSizeListArray::try_new(
+            dtype, length, values, validity,
+        )?)),
+        _ => Err(ParquetError::oos("a nested column that is not a list")),
     }
 }
 
 /// Creates a new [`MapArray`].
+///
+/// insightflow patch: returns an error instead of panicking, as `create_list` does.
 pub fn create_map(
     dtype: ArrowDataType,
     nested: &mut NestedState,
     values: Box<dyn Array>,
-) -> Box<dyn Array> {
-    let (_, mut offsets, validity) = nested.pop().unwrap();
+) -> ParquetResult<Box<dyn Array>> {
+    let (_, mut offsets, validity) = nested
+        .pop()
+        .ok_or_else(|| ParquetError::oos("a map column without its nesting levels"))?;
     match dtype.to_logical_type() {
         ArrowDataType::Map(_, _) => {
             offsets.push(values.len() as i64);
-            let offsets = offsets.iter().map(|x| *x as i32).collect::<Vec<_>>();
+            let offsets = offsets
+                .iter()
+                .map(|x| i32::try_from(*x))
+                .collect::<Result<Vec<_>, _>>()?;
 
             let offsets: Offsets<i32> = offsets
                 .try_into()
-                .expect("i64 offsets do not fit in i32 offsets");
+                .map_err(|_| ParquetError::oos("map offsets that do not increase"))?;
 
-            Box::new(MapArray::new(
+            Ok(Box::new(MapArray::try_new(
                 dtype,
                 offsets.into(),
                 values,
                 validity.and_then(freeze_validity),
-            ))
+            )?))
         },
-        _ => unreachable!(),
+        _ => Err(ParquetError::oos("a nested column that is not a map")),
     }
 }
 

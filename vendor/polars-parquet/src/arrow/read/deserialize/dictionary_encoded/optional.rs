@@ -7,7 +7,7 @@ use super::{
     verify_dict_indices,
 };
 use crate::parquet::encoding::hybrid_rle::{HybridRleChunk, HybridRleDecoder};
-use crate::parquet::error::ParquetResult;
+use crate::parquet::error::{ParquetError, ParquetResult};
 
 /// Decoding kernel for optional dictionary encoded.
 #[inline(never)]
@@ -193,8 +193,16 @@ pub fn decode<B: AlignedBytes, D: IndexMapping<Output = B>>(
         }
     }
 
+    // insightflow patch: as in `required::decode`, a page short of the values its validity
+    // declares is an error, not a `debug_assert_eq!` (release builds went on with a short
+    // column).
+    if target.len() != end_length - trailing_nulls {
+        return Err(ParquetError::oos(
+            "a dictionary-encoded page holds fewer values than it declares",
+        ));
+    }
+
     // Add back the trailing nulls
-    debug_assert_eq!(target.len(), end_length - trailing_nulls);
     target.resize(end_length, B::zeroed());
 
     Ok(())

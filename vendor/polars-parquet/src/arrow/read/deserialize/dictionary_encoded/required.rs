@@ -2,7 +2,7 @@ use arrow::types::AlignedBytes;
 
 use super::{IndexMapping, oob_dict_idx, required_skip_whole_chunks, verify_dict_indices};
 use crate::parquet::encoding::hybrid_rle::{HybridRleChunk, HybridRleDecoder};
-use crate::parquet::error::ParquetResult;
+use crate::parquet::error::{ParquetError, ParquetResult};
 
 /// Decoding kernel for required dictionary encoded.
 #[inline(never)]
@@ -82,7 +82,14 @@ pub fn decode<B: AlignedBytes, D: IndexMapping<Output = B>>(
         num_rows_to_skip = 0;
     }
 
-    debug_assert_eq!(target.len(), end_length);
+    // insightflow patch: a damaged page's index runs can hold fewer indices than the page
+    // declares values; this was a `debug_assert_eq!`, and release builds went on with a
+    // short column whose list offsets then ran past it (found by fuzzing).
+    if target.len() != end_length {
+        return Err(ParquetError::oos(
+            "a dictionary-encoded page holds fewer values than it declares",
+        ));
+    }
 
     Ok(())
 }
