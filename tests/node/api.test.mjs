@@ -409,6 +409,15 @@ describe('bad files give the right error code and a hint; the runtime keeps work
     assert.deepEqual(rows, [{ s: 7 }]);
   });
 
+  test('a Parquet list column whose dictionary page is short of its values is BAD_FILE (a panic in the list builder aborted the instance)', async () => {
+    // fuzz regression input: its first byte picks the format for the fuzz target; the rest is the file
+    const file = fixture('fuzz/parquet-list-offsets-decreasing.bin').subarray(1);
+    await errorOf(() => rt.registerTable('short_dict', file, { format: 'parquet' }), 'BAD_FILE', 'parquet-list-offsets-decreasing.bin');
+    await rt.registerTable('after_short_dict', new TextEncoder().encode('x\n2\n5\n'), { format: 'csv' });
+    const { rows } = await rt.query('SELECT SUM(x) AS s FROM after_short_dict');
+    assert.deepEqual(rows, [{ s: 7 }]);
+  });
+
   test('JSON nested past 64 levels is BAD_FILE before the reader recurses (200,000 levels overflowed the stack)', async () => {
     const nested = (depth) => `[{"id": 1, "a": ${'['.repeat(depth - 2)}${']'.repeat(depth - 2)}}]`;
     const enc = (s) => new TextEncoder().encode(s);
