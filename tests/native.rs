@@ -423,3 +423,16 @@ fn fuzz_regressions_are_errors_not_panics() {
     let schema = rt.register_bytes("t", b"a,b\n9,3\n,\"4\"\n", &RegisterOptions::default()).unwrap();
     assert_eq!(schema.row_count, 2);
 }
+
+#[test]
+fn quotes_in_string_values_survive_the_rewrite() {
+    // sqlparser writes two quotes in a row back as two (`''` in the text became `''''`, which
+    // reads as one quote), and a quote after a backslash undoubled: the rewrite dollar-quotes
+    // such values, with a tag the text does not hold.
+    let rt = Runtime::default();
+    rt.register_bytes("t", b"s\nab\nx''y\n", &RegisterOptions::default()).unwrap();
+    assert_eq!(rows(&rt, "SELECT '''''' AS v, LENGTH('''''') AS n FROM t LIMIT 1"), json!([{"v": "''", "n": 2}]));
+    assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t WHERE s = 'x''''y'"), json!([{"n": 1}]));
+    assert_eq!(rows(&rt, r"SELECT 'a\''' AS v FROM t LIMIT 1"), json!([{"v": r"a\'"}]));
+    assert_eq!(rows(&rt, r"SELECT '$s$''''' AS w FROM t LIMIT 1"), json!([{"w": "$s$''"}]));
+}

@@ -20,18 +20,24 @@ pub(crate) fn internal(what: impl std::fmt::Display) -> Error {
     )
 }
 
-/// String literals holding a backslash become dollar-quoted (`$s$a\'b$s$`). Backslashes are
-/// plain characters in the dialect (as in DuckDB), but sqlparser 0.53 writes a string back
-/// without doubling a quote that follows a backslash: `'a\''b'` (the text `a\'b`) came back
-/// as `'a\'b'`, which the engine then read as an unterminated string (found by fuzzing the
-/// question parser). Dollar-quoted text is written and read as it is.
-pub(crate) fn raw_backslash_strings(q: &mut Query) {
+/// String literals holding a backslash or two quotes in a row become dollar-quoted
+/// (`$s$a\'b$s$`). sqlparser 0.53 writes a string back without doubling a quote that follows a
+/// backslash (a plain character in the dialect, as in DuckDB): `'a\''b'` (the text `a\'b`) came
+/// back as `'a\'b'`, which the engine then read as an unterminated string (found by fuzzing the
+/// question parser). It also writes two quotes in a row as two, not four: the text `''` came
+/// back as `''''`, which reads as one quote, and the query got a wrong answer. Dollar-quoted
+/// text is written and read as it is; the tag is one that neither the text nor its end holds.
+/// (sqlparser's tokenizer still cannot read back a text ending in `$` and a prefix of the tag,
+/// such as `\$` or `\$s`: those queries stop with SQL_UNSUPPORTED.)
+pub(crate) fn raw_quoted_strings(q: &mut Query) {
     let _ = visit_expressions_mut(q, |e| {
         let raw = match e {
-            Expr::Value(Value::SingleQuotedString(text)) if text.contains('\\') => {
+            Expr::Value(Value::SingleQuotedString(text)) if text.contains('\\') || text.contains("''") => {
                 let mut tag = String::from("s");
                 let mut n = 0;
-                while text.contains(&format!("${tag}$")) {
+                // `{text}$`: a text ending in `$s` would otherwise close early, at `$s$s$`
+                let closed = format!("{text}$");
+                while closed.contains(&format!("${tag}$")) {
                     n += 1;
                     tag = format!("s{n}");
                 }

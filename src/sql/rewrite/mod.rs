@@ -112,7 +112,7 @@ pub fn rewrite(statement: &Statement, catalog: &dyn Catalog) -> Result<Rewritten
         return Ok(Rewritten { statement: statement.clone(), transformations: vec![] });
     };
     let mut q = (**q).clone();
-    ast::raw_backslash_strings(&mut q);
+    ast::raw_quoted_strings(&mut q);
     let mut rw = Rw { cat: catalog, log: Vec::new(), fresh: 0, ctes: Vec::new(), scopes: Vec::new() };
     rw.query(&mut q)?;
     Ok(Rewritten { statement: Statement::Query(Box::new(q)), transformations: rw.log })
