@@ -730,3 +730,31 @@ fn sync_query_refuses_remote_sources_clearly() {
     let c = c.unwrap();
     assert_eq!((c.cache.result, c.cache.schema), ("miss", "miss"));
 }
+
+#[test]
+fn quoted_text_reaches_every_engine_as_checked_or_not_at_all() {
+    // One value to the guard (`\\' OR 1=1 --`); written back by sqlparser as `'\\' OR 1=1 --'`,
+    // which ClickHouse, Trino and SQLite read as a value, an OR 1=1 and a comment: all 2,000 rows.
+    let e = servers!();
+    let injection = r"SELECT COUNT(*) AS n FROM sales WHERE region = '\\'' OR 1=1 --'";
+    for (kind, o) in [("clickhouse", ch_opts(&e, json!({}))), ("trino", trino_opts(&e, json!({}))), ("http", http_opts(&e, json!({})))] {
+        let rt = Runtime::new(RuntimeOptions::default());
+        block_on(rt.register_remote("sales", o)).unwrap();
+        for sql in [injection, "SELECT COUNT(*) AS n FROM sales WHERE region <> ''''''"] {
+            let (err, _) = analyze(&rt, sql_req("sales", sql));
+            let err = err.expect_err(&format!("{kind}: {sql}"));
+            assert_eq!(err.code, ErrorCode::SqlUnsupported, "{kind}: {err}");
+            assert!(err.message.contains("read differently"), "{kind}: {err}");
+        }
+        // a quote inside a value still goes through, and the instance keeps serving
+        let (out, _) = analyze(&rt, sql_req("sales", "SELECT COUNT(*) AS n FROM sales WHERE region <> 'O''Brien'"));
+        let out = out.unwrap_or_else(|err| panic!("{kind}: {err}"));
+        assert_eq!(json_of(&out)["data"]["rows"][0]["n"].as_f64(), Some(2000.0), "{kind}");
+        // a backslash is plain text to Trino and SQLite, an escape to ClickHouse: refused there
+        let (out, _) = analyze(&rt, sql_req("sales", r"SELECT COUNT(*) AS n FROM sales WHERE region <> 'a\b'"));
+        match kind {
+            "clickhouse" => assert_eq!(out.unwrap_err().code, ErrorCode::SqlUnsupported),
+            _ => assert_eq!(json_of(&out.unwrap_or_else(|err| panic!("{kind}: {err}")))["data"]["rows"][0]["n"].as_f64(), Some(2000.0), "{kind}"),
+        }
+    }
+}

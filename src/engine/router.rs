@@ -178,8 +178,15 @@ impl RouteObserver for Muted<'_> {
     }
 }
 
-/// Replaces registered names of remote tables by their remote names (CTE names are left alone).
-fn remote_sql(checked: &CheckedQuery, entries: &[Rc<RemoteEntry>]) -> (String, Vec<Transformation>) {
+/// Replaces registered names of remote tables by their remote names (CTE names are left alone),
+/// and writes the query for the remote engine, which must read exactly the query checked.
+///
+/// sqlparser 0.53 writes quoted text back lossily: a quote after a backslash is not doubled
+/// and two quotes in a row stay two. `'\\'' OR 1=1 --'`, one value to the guard, reached
+/// ClickHouse (where a backslash escapes) and Trino (where it does not) as a value and an
+/// `OR 1=1`. So the text is parsed again and must give the same query, and a ClickHouse
+/// query carries no backslash at all.
+fn remote_sql(checked: &CheckedQuery, entries: &[Rc<RemoteEntry>]) -> Result<(String, Vec<Transformation>)> {
     let mut statement = checked.statement.clone();
     let ctes: Vec<String> = match &statement {
         Statement::Query(q) => q.with.as_ref().map(|w| w.cte_tables.iter().map(|c| c.alias.name.value.to_lowercase()).collect()).unwrap_or_default(),
@@ -204,7 +211,22 @@ fn remote_sql(checked: &CheckedQuery, entries: &[Rc<RemoteEntry>]) -> (String, V
         }
         std::ops::ControlFlow::<()>::Continue(())
     });
-    (statement.to_string(), notes)
+    let text = statement.to_string();
+    let unsafe_text = || {
+        Error::new(
+            ErrorCode::SqlUnsupported,
+            "This query has quoted text that the remote engine would read differently from what was checked.",
+            "Remove backslashes and doubled quotes ('') from the quoted values and names, or filter on a pattern without them.",
+        )
+    };
+    let reread = sqlparser::parser::Parser::parse_sql(&crate::sql::QueryDialect::default(), &text).map_err(|_| unsafe_text())?;
+    if reread.len() != 1 || reread.first() != Some(&statement) {
+        return Err(unsafe_text());
+    }
+    if text.contains('\\') && entries.iter().any(|e| e.source.kind == EngineKind::Clickhouse) {
+        return Err(unsafe_text());
+    }
+    Ok((text, notes))
 }
 
 impl Runtime {
@@ -529,7 +551,7 @@ impl Runtime {
                     (f, vec![note])
                 } else {
                     let entries: Vec<Rc<RemoteEntry>> = checked.tables.iter().filter_map(|t| self.remotes.get(t)).collect();
-                    let (sql, notes) = remote_sql(checked, &entries);
+                    let (sql, notes) = remote_sql(checked, &entries)?;
                     (remote::run_sql(&call, &sql).await?, notes)
                 };
                 self.check_remote_budget(fetched.frame.estimated_size(), "This result")?;
@@ -632,13 +654,13 @@ impl Runtime {
             }
             let call = Call::new(client.as_ref(), &entry.source, limit_ms(&entry.source, obs), obs);
             let answer = match crate::sql::check(&sql) {
-                Ok(checked) => {
-                    let (remote_text, _) = remote_sql(&checked, std::slice::from_ref(&entry));
-                    match remote::run_sql(&call, &remote_text).await {
+                Ok(checked) => match remote_sql(&checked, std::slice::from_ref(&entry)) {
+                    Ok((remote_text, _)) => match remote::run_sql(&call, &remote_text).await {
                         Ok(f) => crate::table::RowTable::from_frame(&f.frame),
                         Err(e) => Err(e),
-                    }
-                }
+                    },
+                    Err(e) => Err(e),
+                },
                 Err(e) => Err(e),
             };
             answers.insert(sql, answer);
@@ -724,7 +746,9 @@ mod tests {
             cube_meta: RefCell::new(None),
         });
         let q = crate::sql::check("WITH s AS (SELECT * FROM Sales WHERE amount > 1) SELECT region, SUM(amount) FROM s GROUP BY region").unwrap();
-        let (sql, notes) = remote_sql(&q, &[entry]);
+        let inj = crate::sql::check(r"SELECT COUNT(*) AS n FROM sales WHERE region = '\\'' OR 1=1 --'").unwrap();
+        assert_eq!(remote_sql(&inj, &[entry.clone()]).unwrap_err().code, ErrorCode::SqlUnsupported);
+        let (sql, notes) = remote_sql(&q, &[entry]).unwrap();
         assert!(sql.contains("FROM db.sales_raw WHERE"), "{sql}");
         assert!(sql.contains("FROM s GROUP BY"), "{sql}");
         assert_eq!(notes.len(), 1);
