@@ -48,7 +48,7 @@ done
 for f in fuzz/seeds/*.bin; do cp "$f" "fuzz/corpus/ingest/small-$(basename "$f" .bin)"; done
 # Crashes found earlier (fixed; first byte already the format) replay on every run.
 for f in tests/fixtures/fuzz/*.bin; do cp "$f" "fuzz/corpus/ingest/regression-$(basename "$f" .bin)"; done
-for f in tests/fixtures/fuzz/sql-*.txt; do cp "$f" "fuzz/corpus/sql_guard/regression-$(basename "$f" .txt)"; done
+for f in tests/fixtures/fuzz/sql-*.txt; do for t in sql_guard engine_sql; do cp "$f" "fuzz/corpus/$t/regression-$(basename "$f" .txt)"; done; done
 for f in tests/fixtures/fuzz/question-*.txt; do cp "$f" "fuzz/corpus/question/regression-$(basename "$f" .txt)"; done
 n=0
 while IFS= read -r q; do

@@ -1,12 +1,15 @@
 //! The SQL dialect user text is parsed with: sqlparser's GenericDialect (the one polars-sql
 //! uses, so checked SQL means what the engine reads), plus the aggregate `FILTER (WHERE ...)`
-//! clause, which the rewrite layer turns into `CASE` before the engine sees the query.
+//! clause, which the rewrite layer turns into `CASE` before the engine sees the query, and
+//! PostgreSQL's (and DuckDB's) precedence for `->` / `->>`: `p ->> 'city' = 'Lima'` compares the
+//! field (GenericDialect read it as `p ->> ('city' = 'Lima')`); the rewrite layer parenthesizes
+//! field access for the engine.
 
 use std::any::TypeId;
 use std::cell::Cell;
 
 use sqlparser::ast::Expr;
-use sqlparser::dialect::{Dialect, GenericDialect};
+use sqlparser::dialect::{Dialect, GenericDialect, Precedence};
 use sqlparser::parser::{Parser, ParserError};
 
 /// GenericDialect with `FILTER (WHERE ...)` on aggregates, and a bound on parsing work.
@@ -63,6 +66,14 @@ impl Dialect for QueryDialect {
     }
     fn supports_filter_during_aggregation(&self) -> bool {
         true
+    }
+    /// `->`, `->>`, `#>`, `#>>` and PostgreSQL's other operators bind tighter than comparisons
+    /// and looser than arithmetic, as in PostgreSQL and DuckDB (GenericDialect: looser than `=`).
+    fn prec_value(&self, prec: Precedence) -> u8 {
+        match prec {
+            Precedence::PgOther => 25,
+            other => GenericDialect.prec_value(other),
+        }
     }
     /// Not an override of the parsing itself (None: the parser goes on as usual); the fuel gauge.
     fn parse_prefix(&self, _parser: &mut Parser) -> Option<Result<Expr, ParserError>> {

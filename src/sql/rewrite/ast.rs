@@ -5,7 +5,7 @@
 use std::ops::ControlFlow;
 
 use sqlparser::ast::{
-    visit_expressions_mut, BinaryOperator, DollarQuotedString, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
+    visit_expressions, visit_expressions_mut, BinaryOperator, DollarQuotedString, DuplicateTreatment, Expr, Function, FunctionArg, FunctionArgExpr, FunctionArgumentClause, FunctionArguments, Ident,
     ObjectName, Query, SelectItem, Statement, UnaryOperator, Value, WindowType,
 };
 use sqlparser::parser::{Parser, ParserOptions};
@@ -50,6 +50,53 @@ pub(crate) fn raw_quoted_strings(q: &mut Query) {
         }
         ControlFlow::<()>::Continue(())
     });
+}
+
+/// Field access (`s -> 'a'`, `s ->> 'a'`, `s #> '{a,b}'`, `s -> 0`) must name fields or
+/// positions. The engine reads a key `*` or `^…$` as a pattern over a struct's fields and then
+/// panics planning it (`SELECT ''->'*'`, found by fuzzing); a computed key it cannot read at all.
+pub(crate) fn check_field_access(q: &Query) -> Result<()> {
+    let found = visit_expressions(q, |e| {
+        if let Expr::BinaryOp { op, right, .. } = e {
+            if matches!(op, BinaryOperator::Arrow | BinaryOperator::LongArrow | BinaryOperator::HashArrow | BinaryOperator::HashLongArrow)
+                && !plain_field_key(unnest(right))
+            {
+                return ControlFlow::Break(format!("the field access {e}"));
+            }
+        }
+        ControlFlow::Continue(())
+    });
+    match found {
+        ControlFlow::Break(construct) => Err(super::unsupported(
+            construct,
+            "Name the field (or give its position) as plain text, e.g. s -> 'city'; wildcards and patterns are not supported.",
+        )),
+        ControlFlow::Continue(()) => Ok(()),
+    }
+}
+
+/// Field access in parentheses: the engine parses with GenericDialect, where `->>` binds looser
+/// than `=` (see [`crate::sql::QueryDialect`]).
+pub(crate) fn parenthesize_field_access(q: &mut Query) {
+    let _ = visit_expressions_mut(q, |e| {
+        if matches!(e, Expr::BinaryOp { op: BinaryOperator::Arrow | BinaryOperator::LongArrow | BinaryOperator::HashArrow | BinaryOperator::HashLongArrow, .. }) {
+            let inner = std::mem::replace(e, Expr::Value(Value::Null));
+            *e = Expr::Nested(Box::new(inner));
+        }
+        ControlFlow::<()>::Continue(())
+    });
+}
+
+fn plain_field_key(key: &Expr) -> bool {
+    let text = match key {
+        Expr::Value(Value::Number(n, _)) => return n.parse::<i64>().is_ok(),
+        Expr::Value(Value::SingleQuotedString(t) | Value::DoubleQuotedString(t) | Value::EscapedStringLiteral(t)) => t.as_str(),
+        Expr::Value(Value::DollarQuotedString(d)) => d.value.as_str(),
+        _ => return false,
+    };
+    // the engine's reading: an optional `{…}`, then keys separated by commas
+    let path = if text.starts_with('{') && text.ends_with('}') { text.trim_matches(|c| c == '{' || c == '}') } else { text };
+    path.split(',').map(str::trim).all(|k| !k.is_empty() && k != "*" && !(k.starts_with('^') && k.ends_with('$')))
 }
 
 fn parser_options() -> ParserOptions {

@@ -111,10 +111,12 @@ pub fn rewrite(statement: &Statement, catalog: &dyn Catalog) -> Result<Rewritten
     let Statement::Query(q) = statement else {
         return Ok(Rewritten { statement: statement.clone(), transformations: vec![] });
     };
+    ast::check_field_access(q)?;
     let mut q = (**q).clone();
     ast::raw_quoted_strings(&mut q);
     let mut rw = Rw { cat: catalog, log: Vec::new(), fresh: 0, ctes: Vec::new(), scopes: Vec::new() };
     rw.query(&mut q)?;
+    ast::parenthesize_field_access(&mut q);
     Ok(Rewritten { statement: Statement::Query(Box::new(q)), transformations: rw.log })
 }
 
