@@ -524,6 +524,20 @@ describe('SQL errors', () => {
     assert.deepEqual(rows, [{ n: expected.weather.rowCount }], 'the instance is still serving');
   });
 
+  test('JSON objects are queried with -> and ->>; a * or pattern key is SQL_UNSUPPORTED and the instance keeps serving', async () => {
+    await rt.registerRows('places', [{ p: { city: 'Oslo', n: 1 } }, { p: { city: 'Lima', n: 2 } }]);
+    const { rows } = await rt.query("SELECT p->'n' AS n FROM places WHERE p->>'city' = 'Lima'");
+    assert.deepEqual(rows, [{ n: 2 }]);
+    // found by fuzzing the engine (tests/fixtures/fuzz): Polars panicked planning a `*` key, which aborted the instance
+    const found = readFileSync(new URL('fuzz/sql-field-wildcard.txt', FIXTURES), 'utf8');
+    for (const sql of [found, "SELECT p->'^c.*$' FROM places"]) {
+      const e = await errorOf(() => rt.query(sql), 'SQL_UNSUPPORTED', sql);
+      assert.match(e.message, /field access/);
+    }
+    const again = await rt.query('SELECT COUNT(*) AS n FROM places');
+    assert.deepEqual(again.rows, [{ n: 2 }], 'the instance is still serving');
+  });
+
   test('unknown table -> UNKNOWN_TABLE, hint names the closest table', async () => {
     await rt.registerTable('weather', fixture('weather-snappy.parquet'));
     const e = await errorOf(() => rt.query('SELECT * FROM weathr'), 'UNKNOWN_TABLE', 'weathr');
