@@ -456,3 +456,27 @@ fn struct_fields_are_read_by_name_and_patterns_are_refused() {
     }
     assert_eq!(rows(&rt, "SELECT COUNT(*) AS n FROM t"), json!([{"n": 2}]));
 }
+
+#[test]
+fn text_search_finds_the_text_as_written_and_counts_characters() {
+    // the engine's STRPOS / POSITION read the text as a regular expression ('.' found any
+    // character, '+' failed the query) and counted bytes; DuckDB's find the text and count characters
+    let rt = Runtime::default();
+    rt.register_bytes("t", "s\na\\b\nxy\nhéllo+\n".as_bytes(), &RegisterOptions::default()).unwrap();
+    let got = rows(
+        &rt,
+        r"SELECT s, STRPOS(s, '.') AS dot, POSITION('l' IN s) AS l, INSTR(s, 'o+') AS plus, CONTAINS(s, '\') AS slash, STRPOS(s, s) AS self FROM t ORDER BY s",
+    );
+    assert_eq!(
+        got,
+        json!([
+            {"s": "a\\b", "dot": 0, "l": 0, "plus": 0, "slash": true, "self": 1},
+            {"s": "héllo+", "dot": 0, "l": 3, "plus": 5, "slash": false, "self": 1},
+            {"s": "xy", "dot": 0, "l": 0, "plus": 0, "slash": false, "self": 1},
+        ])
+    );
+    // NULL in, NULL out; the empty text is found at 1
+    assert_eq!(rows(&rt, "SELECT STRPOS(NULL, 'a') AS a, STRPOS('abc', '') AS b, COUNT(*) AS n FROM t WHERE CONTAINS(s, 'y')"), json!([{"a": null, "b": 1, "n": 1}]));
+    let named = rt.query("SELECT STRPOS(s, 'y') FROM t").unwrap();
+    assert_eq!(named.table.columns[0].name, "strpos(s, 'y')");
+}

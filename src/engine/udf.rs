@@ -1,6 +1,7 @@
 //! Functions the SQL rewrite layer calls that Polars SQL 0.51 lacks, registered in every
 //! query's `SQLContext`: window functions with SQL semantics (`__if_win_*`: ranking,
-//! offsets, frames, running aggregates), `__if_date_trunc` and `__if_date_diff`.
+//! offsets, frames, running aggregates), `__if_date_trunc`, `__if_date_diff`, `__if_round` and
+//! `__if_strpos`.
 //!
 //! The window functions take `(spec, anchor, values..., partition keys..., order keys...)`:
 //! `spec` is a text literal written by the rewriter (`f=rank;np=1;no=1;...`), `anchor` any
@@ -62,6 +63,7 @@ pub(crate) fn registry() -> Arc<dyn FunctionRegistry> {
     fns.insert("__if_date_trunc".into(), udf("__if_date_trunc", date_trunc, field_second, FunctionOptions::elementwise()));
     fns.insert("__if_round".into(), udf("__if_round", round_half_away, field_round, FunctionOptions::elementwise()));
     fns.insert("__if_date_diff".into(), udf("__if_date_diff", date_diff, field_int, FunctionOptions::elementwise()));
+    fns.insert("__if_strpos".into(), udf("__if_strpos", strpos, field_int, FunctionOptions::elementwise()));
     Arc::new(Registry { fns })
 }
 
@@ -705,6 +707,35 @@ fn naive_values(c: &Column) -> PolarsResult<Vec<Option<NaiveDateTime>>> {
         }
         other => polars_bail!(InvalidOperation: "DATE_DIFF needs dates or timestamps, not {}", other),
     }
+}
+
+/// `__if_strpos(s, t)`: the 1-based position, in characters, of the text `t` in `s`; 0 when it
+/// is absent, NULL when either is NULL (DuckDB's STRPOS). The engine's own STRPOS and POSITION
+/// read `t` as a regular expression (`STRPOS(s, '.')` found any character; `'+'` failed) and
+/// counted bytes.
+fn strpos(s: &mut [Column]) -> PolarsResult<Column> {
+    let text = |i: usize| -> PolarsResult<StringChunked> {
+        let c = s.get(i).ok_or_else(|| polars_err!(ComputeError: "STRPOS needs two values"))?;
+        Ok(c.as_materialized_series().cast(&DataType::String)?.str()?.clone())
+    };
+    let (hay, needle) = (text(0)?, text(1)?);
+    let pos = |h: Option<&str>, n: Option<&str>| -> Option<i64> {
+        let (h, n) = (h?, n?);
+        Some(h.find(n).and_then(|b| h.get(..b)).map_or(0, |before| before.chars().count() as i64 + 1))
+    };
+    let out: Int64Chunked = match (hay.len(), needle.len()) {
+        (_, 1) => {
+            let n = needle.get(0);
+            hay.iter().map(|h| pos(h, n)).collect()
+        }
+        (1, _) => {
+            let h = hay.get(0);
+            needle.iter().map(|n| pos(h, n)).collect()
+        }
+        (a, b) if a == b => hay.iter().zip(needle.iter()).map(|(h, n)| pos(h, n)).collect(),
+        (a, b) => polars_bail!(ComputeError: "STRPOS got {a} and {b} values"),
+    };
+    Ok(out.into_series().with_name(PlSmallStr::from_static("strpos")).into_column())
 }
 
 fn date_diff(s: &mut [Column]) -> PolarsResult<Column> {

@@ -78,6 +78,9 @@ fn temporal_literal(e: &Expr, kind: Option<Kind>) -> Option<Expr> {
     }
 }
 
+/// STRPOS, INSTR, POSITION and CONTAINS all run as `__if_strpos` (see engine::udf).
+const STRPOS_NOTE: &str = "STRPOS / POSITION / INSTR / CONTAINS look for the text as written and count characters, as DuckDB does.";
+
 fn is_comparison(op: &BinaryOperator) -> bool {
     matches!(op, BinaryOperator::Eq | BinaryOperator::NotEq | BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq)
 }
@@ -186,6 +189,10 @@ impl Rw<'_> {
                 }
             }
             Expr::BinaryOp { .. } => self.fix_binary(e)?,
+            Expr::Position { expr, r#in } => {
+                *e = call("__if_strpos", vec![(**r#in).clone(), (**expr).clone()]);
+                self.note("function_names", STRPOS_NOTE);
+            }
             Expr::Between { expr, low, high, .. } => {
                 if self.kind_of(expr) == Some(Kind::Decimal) && (self.kind_of(low) == Some(Kind::Float) || self.kind_of(high) == Some(Kind::Float)) {
                     let exact = [&**low, &**high].map(|b| if self.kind_of(b) == Some(Kind::Float) { decimal_literal(b).map(Some) } else { Some(None) });
@@ -468,13 +475,10 @@ impl Rw<'_> {
             ("len", 1) => Some((call("length", args.clone()), "len(x) is LENGTH(x).".into())),
             ("lcase", 1) => Some((call("lower", args.clone()), "lcase(x) is LOWER(x).".into())),
             ("ucase", 1) => Some((call("upper", args.clone()), "ucase(x) is UPPER(x).".into())),
-            ("instr", 2) => Some((call("strpos", args.clone()), "instr(s, t) is STRPOS(s, t).".into())),
+            ("strpos" | "instr", 2) => Some((call("__if_strpos", args.clone()), STRPOS_NOTE.into())),
             ("substring", 2 | 3) => Some((call("substr", args.clone()), "substring(s, a, b) is SUBSTR(s, a, b).".into())),
             ("nvl", 2) => Some((call("coalesce", args.clone()), "nvl(a, b) is COALESCE(a, b).".into())),
-            ("contains", 2) => Some((
-                binop(call("strpos", args.clone()), BinaryOperator::Gt, number(0)),
-                "contains(s, t) is STRPOS(s, t) > 0.".into(),
-            )),
+            ("contains", 2) => Some((binop(call("__if_strpos", args.clone()), BinaryOperator::Gt, number(0)), STRPOS_NOTE.into())),
             ("prefix", 2) => Some((call("starts_with", args.clone()), "prefix(s, t) is STARTS_WITH(s, t).".into())),
             ("suffix", 2) => Some((call("ends_with", args.clone()), "suffix(s, t) is ENDS_WITH(s, t).".into())),
             ("regexp_matches", 2) => Some((call("regexp_like", args.clone()), "regexp_matches(s, p) is REGEXP_LIKE(s, p).".into())),
@@ -619,7 +623,7 @@ impl Rw<'_> {
         let first = || args.first().and_then(|a| self.kind_of(a));
         match name.as_str() {
             "count" | "count_if" | "row_number" | "rank" | "dense_rank" | "ntile" | "length" | "strpos" | "date_part" | "datepart"
-            | "__if_date_diff" | "octet_length" | "bit_length" | "sign" => Some(Kind::Int),
+            | "__if_date_diff" | "__if_strpos" | "octet_length" | "bit_length" | "sign" => Some(Kind::Int),
             "__if_round" | "avg" | "mean" | "median" | "stddev" | "stddev_samp" | "stdev" | "variance" | "var_samp" | "var" | "corr" | "covar_pop" | "covar_samp"
             | "percent_rank" | "cume_dist" | "quantile_cont" | "sqrt" | "ln" | "log" | "log10" | "log2" | "exp" | "pow" | "power" | "pi" | "sin"
             | "cos" | "tan" | "atan" | "atan2" | "degrees" | "radians" | "cbrt" => Some(Kind::Float),
