@@ -480,3 +480,20 @@ fn text_search_finds_the_text_as_written_and_counts_characters() {
     let named = rt.query("SELECT STRPOS(s, 'y') FROM t").unwrap();
     assert_eq!(named.table.columns[0].name, "strpos(s, 'y')");
 }
+
+#[test]
+fn arithmetic_on_lists_is_refused_before_it_runs() {
+    // Polars without list arithmetic panicked adding to a list (`SELECT+[[]]s`, found by fuzzing
+    // the engine; tests/fixtures/fuzz/sql-list-arithmetic.txt), and would on a JSON array column
+    let rt = Runtime::default();
+    rt.register_rows_json("t", br#"[{"id":1,"tags":[1,2]},{"id":2,"tags":[5]}]"#, None).unwrap();
+    let found = String::from_utf8_lossy(include_bytes!("fixtures/fuzz/sql-list-arithmetic.txt")).into_owned();
+    for sql in [found.as_str(), "SELECT tags * 2 AS x FROM t", "SELECT id FROM t WHERE tags - 1 = tags", "SELECT -[1, 2] + 1 AS x", "SELECT SUM(x) FROM (SELECT tags / 2 AS x FROM t)"] {
+        let e = rt.query(sql).unwrap_err();
+        assert_eq!(e.code, ErrorCode::SqlUnsupported, "{sql}: {e}");
+        assert!(e.message.contains("arithmetic on a list"), "{sql}: {e}");
+    }
+    // what the hint suggests works
+    assert_eq!(rows(&rt, "SELECT id, ARRAY_SUM(tags) * 2 AS s, ARRAY_LENGTH(tags) AS n FROM t ORDER BY id"), json!([{"id": 1, "s": 6, "n": 2}, {"id": 2, "s": 10, "n": 1}]));
+    assert_eq!(rows(&rt, "SELECT SUM(v * 2) AS s FROM (SELECT UNNEST(tags) AS v FROM t)"), json!([{"s": 16}]));
+}

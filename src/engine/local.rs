@@ -177,19 +177,27 @@ impl LocalEngine {
 }
 
 /// Runs `lf`, unless its optimised plan holds a cross join that would materialise more than
-/// `memory_left` bytes (`Err(Ok(TOO_LARGE))`, before anything is allocated). Polars errors
-/// come back as `Err(Err(_))` for the caller to explain.
+/// `memory_left` bytes (`Err(Ok(TOO_LARGE))`, before anything is allocated) or arithmetic the
+/// engine would panic on (`Err(Ok(SQL_UNSUPPORTED))`, see `plan_check`). Polars errors come
+/// back as `Err(Err(_))` for the caller to explain.
 fn collect_within(lf: LazyFrame, memory_left: usize) -> std::result::Result<DataFrame, std::result::Result<Error, PolarsError>> {
     let mut refused = None;
-    let out = lf._collect_post_opt(|top, lp, exprs, _| match budget::largest_cross_join(top, lp, exprs) {
-        Some(p) if p.bytes > memory_left as u128 => {
-            refused = Some(p);
-            Err(polars_err!(ComputeError: "a cross join over the memory budget"))
+    let out = lf._collect_post_opt(|top, lp, exprs, _| {
+        if let Some(op) = super::plan_check::list_arithmetic(top, lp, exprs) {
+            refused = Some(crate::sql::rewrite::unsupported(
+                format!("arithmetic on a list of values ({op})"),
+                "Compute on the values inside: UNNEST(list) gives a row per value, and ARRAY_SUM(list), ARRAY_LENGTH(list) summarise a list.",
+            ));
+        } else if let Some(p) = budget::largest_cross_join(top, lp, exprs).filter(|p| p.bytes > memory_left as u128) {
+            refused = Some(product_too_large(p, memory_left));
         }
-        _ => Ok(()),
+        match refused {
+            Some(_) => Err(polars_err!(ComputeError: "refused before it ran")),
+            None => Ok(()),
+        }
     });
     match (out, refused) {
-        (_, Some(p)) => Err(Ok(product_too_large(p, memory_left))),
+        (_, Some(e)) => Err(Ok(e)),
         (Ok(df), None) => Ok(df),
         (Err(e), None) => Err(Err(e)),
     }

@@ -4,6 +4,7 @@
 //! credentials in error text.
 
 pub mod budget;
+pub mod plan_check;
 pub mod local;
 pub mod remote;
 pub mod router;
