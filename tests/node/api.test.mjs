@@ -538,6 +538,18 @@ describe('SQL errors', () => {
     assert.deepEqual(again.rows, [{ n: 2 }], 'the instance is still serving');
   });
 
+  test('arithmetic on a JSON array column is SQL_UNSUPPORTED (Polars would abort the instance); ARRAY_SUM works', async () => {
+    await rt.registerRows('tagged', [{ id: 1, tags: [1, 2] }, { id: 2, tags: [5] }]);
+    const found = readFileSync(new URL('fuzz/sql-list-arithmetic.txt', FIXTURES), 'utf8');
+    for (const sql of [found, 'SELECT tags * 2 AS x FROM tagged']) {
+      const e = await errorOf(() => rt.query(sql), 'SQL_UNSUPPORTED', sql);
+      assert.match(e.message, /arithmetic on a list/);
+      assert.match(e.hint, /ARRAY_SUM/);
+    }
+    const { rows } = await rt.query('SELECT id, ARRAY_SUM(tags) * 2 AS s FROM tagged ORDER BY id');
+    assert.deepEqual(rows, [{ id: 1, s: 6 }, { id: 2, s: 10 }], 'the instance is still serving');
+  });
+
   test('unknown table -> UNKNOWN_TABLE, hint names the closest table', async () => {
     await rt.registerTable('weather', fixture('weather-snappy.parquet'));
     const e = await errorOf(() => rt.query('SELECT * FROM weathr'), 'UNKNOWN_TABLE', 'weathr');
