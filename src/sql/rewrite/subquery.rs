@@ -4,8 +4,9 @@
 //! literal; IN (subquery) stays (the engine runs it in WHERE) or is inlined as a list.
 //! Correlated scalar subqueries and [NOT] EXISTS whose correlation is a conjunction of
 //! equalities (plus, for EXISTS, one comparison such as `inner.x <> outer.x`) become a LEFT
-//! JOIN with a derived table grouped on the correlated columns. Other shapes fail with
-//! `SQL_UNSUPPORTED`.
+//! JOIN with a derived table grouped on the correlated columns. When the outer query keeps only
+//! some rows of the relation a key comes from (`p_brand = 'Brand#23'`), the derived table
+//! groups only those keys. Other shapes fail with `SQL_UNSUPPORTED`.
 
 use sqlparser::ast::{
     BinaryOperator, DataType, Expr, GroupByExpr, Join, JoinConstraint, JoinOperator, OrderBy, Query, Select, SelectItem, SetExpr, TableAlias,
@@ -57,6 +58,45 @@ fn factor_name(f: &TableFactor) -> Option<String> {
         TableFactor::Derived { alias: Some(a), .. } => Some(a.name.value.clone()),
         _ => None,
     }
+}
+
+/// A condition comparing a column to constants (`c = 'x'`, `c < DATE '1995-01-01'`,
+/// `c IN (...)`, `c BETWEEN ...`, `c LIKE ...`): one worth filtering a join key by.
+fn constant_test(e: &Expr) -> bool {
+    let constant = |x: &Expr| !ast::any(x, &|y| idents_of(y).is_some()) && !ast::has_subquery(x);
+    match unnest(e) {
+        Expr::BinaryOp { left, op, right } => match op {
+            BinaryOperator::And => constant_test(left) || constant_test(right),
+            BinaryOperator::Eq | BinaryOperator::Lt | BinaryOperator::LtEq | BinaryOperator::Gt | BinaryOperator::GtEq => {
+                constant(left) != constant(right)
+            }
+            _ => false,
+        },
+        Expr::InList { expr, list, negated: false } => !constant(expr) && list.iter().all(constant),
+        Expr::Between { expr, low, high, negated: false } => !constant(expr) && constant(low) && constant(high),
+        Expr::Like { expr, pattern, negated: false, .. } | Expr::ILike { expr, pattern, negated: false, .. } => !constant(expr) && constant(pattern),
+        _ => false,
+    }
+}
+
+/// The name of the one column of a key filter's subquery.
+const KEY_FILTER: &str = "__if_key";
+
+fn is_key_filter(q: &Query) -> bool {
+    let SetExpr::Select(sel) = q.body.as_ref() else { return false };
+    matches!(sel.projection.as_slice(), [SelectItem::ExprWithAlias { alias, .. }] if alias.value == KEY_FILTER)
+}
+
+/// A table filtered before the joins (`(SELECT * FROM t WHERE c) AS t`) on constants.
+fn filtered_table(f: &TableFactor) -> bool {
+    let TableFactor::Derived { subquery, .. } = f else { return false };
+    let SetExpr::Select(sel) = subquery.body.as_ref() else { return false };
+    subquery.with.is_none()
+        && subquery.limit.is_none()
+        && matches!(sel.projection.as_slice(), [SelectItem::Wildcard(_)])
+        && matches!(sel.from.as_slice(), [t] if t.joins.is_empty() && matches!(t.relation, TableFactor::Table { .. }))
+        && matches!(&sel.group_by, GroupByExpr::Expressions(v, _) if v.is_empty())
+        && sel.selection.as_ref().is_some_and(|w| conjuncts(w.clone()).iter().any(constant_test))
 }
 
 fn flip(op: &BinaryOperator) -> BinaryOperator {
@@ -131,43 +171,76 @@ impl Rw<'_> {
 
     pub(super) fn subqueries(&mut self, s: &mut Select, order_by: &mut Option<OrderBy>) -> Result<()> {
         let Select { from, selection, projection, having, .. } = s;
+        // every row the SELECT keeps meets these (top-level conditions of WHERE)
+        let filters: Vec<Expr> = selection.clone().map(conjuncts).unwrap_or_default().into_iter().filter(|c| !ast::has_subquery(c)).collect();
         if let Some(e) = selection {
-            self.subquery_expr(e, from, true)?;
+            self.subquery_expr(e, from, true, &filters)?;
         }
         for item in projection.iter_mut() {
             if let SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } = item {
-                self.subquery_expr(e, from, false)?;
+                self.subquery_expr(e, from, false, &filters)?;
             }
         }
         if let Some(e) = having {
-            self.subquery_expr(e, from, false)?;
+            self.subquery_expr(e, from, false, &filters)?;
         }
         if let Some(ob) = order_by {
             for o in &mut ob.exprs {
-                self.subquery_expr(&mut o.expr, from, false)?;
+                self.subquery_expr(&mut o.expr, from, false, &filters)?;
             }
         }
         Ok(())
     }
 
-    fn subquery_expr(&mut self, e: &mut Expr, from: &mut [TableWithJoins], in_where: bool) -> Result<()> {
+    /// Sideways filtering of a decorrelated subquery: for a key whose outer column comes from
+    /// a relation the outer query filters on constants (in WHERE, or a table filtered before
+    /// the joins), `inner_key IN (SELECT DISTINCT key FROM that relation WHERE ...)`, so that
+    /// the grouped subquery only computes keys the outer rows can meet (TPC-H Q17 grouped all
+    /// 6 M lineitems by part to use the averages of 200 parts).
+    fn key_filters(&mut self, from: &[TableWithJoins], keys: &[(Expr, OuterKey)], filters: &[Expr]) -> Vec<Expr> {
+        let mut out = Vec::new();
+        for (ie, k) in keys {
+            let OuterKey::Col(r, c) = k else { continue };
+            let Some((name, col)) = self.scope().and_then(|s| s.rels.get(*r)).and_then(|rel| Some((rel.name.clone(), rel.cols.get(*c)?.name.clone()))) else {
+                continue;
+            };
+            let factor = from
+                .iter()
+                .flat_map(|t| std::iter::once(&t.relation).chain(t.joins.iter().map(|j| &j.relation)))
+                .find(|f| factor_name(f).is_some_and(|n| n == name));
+            let Some(factor) = factor else { continue };
+            let own: Vec<Expr> = filters.iter().filter(|f| self.rels_of(f).is_some_and(|rs| rs.len() == 1 && rs.contains(r))).cloned().collect();
+            if !own.iter().any(constant_test) && !filtered_table(factor) {
+                continue;
+            }
+            let where_sql = and_all(own).map(|w| format!(" WHERE {w}")).unwrap_or_default();
+            let sql = format!("{ie} IN (SELECT DISTINCT {} AS {KEY_FILTER} FROM {factor}{where_sql})", ast::col(&name, &col));
+            if let Ok(e) = ast::parse_expr(&sql) {
+                self.note("subquery_key_filter", format!("The correlated subquery is computed only for the {col} values the outer query keeps."));
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    fn subquery_expr(&mut self, e: &mut Expr, from: &mut [TableWithJoins], in_where: bool, filters: &[Expr]) -> Result<()> {
         if !ast::has_subquery(e) {
             return Ok(());
         }
         ast::walk_pre_mut(e, &mut |x| {
             match x {
                 Expr::Subquery(q) => {
-                    let new = self.scalar_subquery(q, from)?;
+                    let new = self.scalar_subquery(q, from, filters)?;
                     *x = new;
                     Ok(true)
                 }
                 Expr::Exists { subquery, negated } => {
-                    let new = self.exists_subquery(subquery, *negated, from)?;
+                    let new = self.exists_subquery(subquery, *negated, from, filters)?;
                     *x = new;
                     Ok(true)
                 }
                 Expr::InSubquery { expr, subquery, negated } => {
-                    self.subquery_expr(expr, from, in_where)?;
+                    self.subquery_expr(expr, from, in_where, filters)?;
                     let an = self.analyze(subquery)?;
                     if an.correlated {
                         return Err(unsupported(
@@ -175,15 +248,17 @@ impl Rw<'_> {
                             "Use EXISTS (SELECT 1 FROM ... WHERE inner.col = outer.col AND ...) instead.",
                         ));
                     }
+                    // a key filter (see key_filters) is inlined only when short: a long list
+                    // costs more to write, parse and match than the engine's semi join
+                    let max = if is_key_filter(subquery) { 1_000 } else { 50_000 };
                     self.query_isolated(subquery)?;
                     // run it first and inline the values (the engine's own IN (subquery) is
                     // fragile); keep the subquery in WHERE when it yields very many values
-                    const MAX: usize = 50_000;
-                    let rows = self.cat.rows(&self.with_ctes(subquery), MAX + 1)?;
+                    let rows = self.cat.rows(&self.with_ctes(subquery), max + 1)?;
                     if rows.first().is_some_and(|r| r.len() != 1) {
                         return Err(Error::new(ErrorCode::QueryFailed, "The subquery after IN returns more than one column.", "Select exactly one column in the subquery."));
                     }
-                    if rows.len() > MAX {
+                    if rows.len() > max {
                         if in_where {
                             return Ok(true);
                         }
@@ -371,7 +446,7 @@ impl Rw<'_> {
         Ok(sel)
     }
 
-    fn scalar_subquery(&mut self, q: &mut Query, from: &mut [TableWithJoins]) -> Result<Expr> {
+    fn scalar_subquery(&mut self, q: &mut Query, from: &mut [TableWithJoins], filters: &[Expr]) -> Result<Expr> {
         let an = self.analyze(q)?;
         if !an.correlated {
             self.query_isolated(q)?;
@@ -412,6 +487,9 @@ impl Rw<'_> {
         if split.keys.is_empty() {
             return Err(unsupported("a correlated subquery without an equality to the outer query", "Correlate with inner.col = outer.col."));
         }
+        let mut split = split;
+        let reduce = self.key_filters(from, &split.keys, filters);
+        split.kept.extend(reduce);
         let is_count = matches!(unnest(value), Expr::Function(f) if ast::fname(f) == "count" && f.over.is_none());
         let value_sql = if contains_agg(value) { value.to_string() } else { format!("FIRST({value})") };
         let keys_sql: Vec<String> = split.keys.iter().enumerate().map(|(i, (ie, _))| format!("{ie} AS __if_ck{i}")).collect();
@@ -432,7 +510,7 @@ impl Rw<'_> {
         Ok(if is_count { ast::call("coalesce", vec![out, ast::number(0)]) } else { out })
     }
 
-    fn exists_subquery(&mut self, q: &mut Query, negated: bool, from: &mut [TableWithJoins]) -> Result<Expr> {
+    fn exists_subquery(&mut self, q: &mut Query, negated: bool, from: &mut [TableWithJoins], filters: &[Expr]) -> Result<Expr> {
         let an = self.analyze(q)?;
         if !an.correlated {
             self.query_isolated(q)?;
@@ -442,7 +520,9 @@ impl Rw<'_> {
             return Ok(Expr::Value(Value::Boolean(exists != negated)));
         }
         let sel = self.simple_select(q, "EXISTS")?.clone();
-        let split = self.split_correlated(&sel, &an.scope, true)?;
+        let mut split = self.split_correlated(&sel, &an.scope, true)?;
+        let reduce = self.key_filters(from, &split.keys, filters);
+        split.kept.extend(reduce);
         let mut items: Vec<String> = split.keys.iter().enumerate().map(|(i, (ie, _))| format!("{ie} AS __if_ck{i}")).collect();
         items.push("COUNT(*) AS __if_n".into());
         if let Some((ie, _, _)) = &split.range {
