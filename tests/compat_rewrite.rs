@@ -318,6 +318,14 @@ fn correlated_subqueries_only_compute_the_keys_the_outer_query_keeps() {
     assert_eq!(rows(&rt, exists), json!([{"n": n}]));
     let not_exists = "SELECT COUNT(*) AS n FROM parts WHERE id < 2500 AND NOT EXISTS (SELECT 1 FROM items WHERE items.pid = parts.id AND qty > 45)";
     assert_eq!(rows(&rt, not_exists), json!([{"n": 2500 - n}]));
+    // the key's relation has no condition on constants of its own: nothing is added (the one
+    // on parts would need the join; see key_filters)
+    let b3_items: Vec<&(i64, i64)> = items.iter().filter(|(p, _)| p % 7 == 3).collect();
+    let n = b3_items.iter().filter(|(p, q)| items.iter().any(|(p2, q2)| p2 == p && q2 > q)).count();
+    let sql = "SELECT COUNT(*) AS n FROM items i1, parts WHERE i1.pid = parts.id AND parts.brand = 'B3' \
+               AND EXISTS (SELECT 1 FROM items i2 WHERE i2.pid = i1.pid AND i2.qty > i1.qty)";
+    assert_eq!(rows(&rt, sql), json!([{"n": n}]));
+    assert!(rt.execute(sql).unwrap().transformations.iter().all(|t| t.rule != "subquery_key_filter"));
     // without a condition on constants nothing is added
     let ex = rt.execute("SELECT COUNT(*) AS n FROM parts WHERE EXISTS (SELECT 1 FROM items WHERE items.pid = parts.id AND qty > 45)").unwrap();
     assert!(ex.transformations.iter().all(|t| t.rule != "subquery_key_filter"), "{:?}", ex.transformations);
