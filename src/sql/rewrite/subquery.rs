@@ -177,6 +177,14 @@ impl Rw<'_> {
 
     pub(super) fn subqueries(&mut self, s: &mut Select, order_by: &mut Option<OrderBy>) -> Result<()> {
         let Select { from, selection, projection, having, .. } = s;
+        let items = projection.iter().filter_map(|i| match i {
+            SelectItem::UnnamedExpr(e) | SelectItem::ExprWithAlias { expr: e, .. } => Some(e),
+            _ => None,
+        });
+        let orders = order_by.iter().flat_map(|ob| ob.exprs.iter().map(|o| &o.expr));
+        if !selection.iter().chain(items).chain(having.iter()).chain(orders).any(ast::has_subquery) {
+            return Ok(());
+        }
         // every row the SELECT keeps comes from this FROM and meets these conditions (the
         // top-level ones of WHERE without a subquery)
         let outer = Outer {
