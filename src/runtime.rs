@@ -130,6 +130,17 @@ pub(crate) struct ResultKey {
     pub fingerprint: String,
 }
 
+/// A statement that passed the guard, with its fingerprint.
+#[derive(Debug)]
+pub(crate) struct Checked {
+    pub query: crate::sql::CheckedQuery,
+    pub fingerprint: String,
+}
+
+/// SQL texts whose check is remembered, and the longest one remembered (bytes).
+const SQL_MEMO_ENTRIES: usize = 256;
+const SQL_MEMO_MAX_BYTES: usize = 16 * 1024;
+
 /// `cacheStats()`.
 #[derive(Debug, Clone, Serialize)]
 pub struct AllCacheStats {
@@ -151,6 +162,8 @@ pub struct Runtime {
     /// The host's SQL generator for questions, if any.
     pub(crate) sql_generator: RefCell<Option<Rc<dyn crate::question::SqlGenerator>>>,
     pub(crate) result_cache: RefCell<TtlCache<ResultKey, Rc<Computed>>>,
+    /// Recently checked SQL texts (see [`Runtime::checked_sql`]).
+    sql_memo: RefCell<TtlCache<String, Rc<Checked>>>,
     pub(crate) flights: Flights,
     audit: RefCell<AuditLog>,
     /// How many times the engine actually ran a query (not served from a cache or a flight).
@@ -179,6 +192,7 @@ impl Runtime {
             profile_cache: RefCell::new(TtlCache::new(256, options.schema_ttl_ms, usize::MAX)),
             sql_generator: RefCell::new(None),
             result_cache: RefCell::new(TtlCache::new(options.result_cache_entries, options.result_ttl_ms, options.result_cache_max_bytes)),
+            sql_memo: RefCell::new(TtlCache::new(SQL_MEMO_ENTRIES, options.result_ttl_ms, SQL_MEMO_MAX_BYTES)),
             audit: RefCell::new(AuditLog::new(options.audit_capacity)),
             engine: RefCell::new(LocalEngine::new()),
             access: RefCell::new(HashMap::new()),
@@ -419,12 +433,29 @@ impl Runtime {
         self.execute(sql).map(|e| e.frame)
     }
 
+    /// [`crate::sql::check`] and [`crate::sql::fingerprint`] of `sql`, remembered for recent
+    /// texts: both depend on the text alone, and a repeated request (a result-cache hit above
+    /// all) should not parse it again. Refusals are not remembered. The flag is true when the
+    /// check was remembered.
+    pub(crate) fn checked_sql(&self, sql: &str) -> Result<(Rc<Checked>, bool)> {
+        let key = sql.to_string();
+        if let Some(c) = self.sql_memo.borrow_mut().get(&key, self.now_ms()) {
+            return Ok((c, true));
+        }
+        let query = crate::sql::check(sql)?;
+        let fingerprint = crate::sql::fingerprint(&query.statement);
+        let checked = Rc::new(Checked { query, fingerprint });
+        let bytes = key.len();
+        self.sql_memo.borrow_mut().put(key, checked.clone(), bytes, self.now_ms());
+        Ok((checked, false))
+    }
+
     fn audited_query<T>(&self, sql: &str, run: impl FnOnce(DataFrame) -> Result<(T, usize)>) -> Result<T> {
         let start = Instant::now();
-        let checked = crate::sql::check(sql);
-        let fp = checked.as_ref().ok().map(|c| crate::sql::fingerprint(&c.statement));
-        let source = checked.as_ref().ok().and_then(|c| c.tables.first().cloned()).unwrap_or_default();
-        let out = checked.and_then(|c| self.execute_checked(&c)).and_then(|e| run(e.frame));
+        let checked = self.checked_sql(sql).map(|(c, _)| c);
+        let fp = checked.as_ref().ok().map(|c| c.fingerprint.clone());
+        let source = checked.as_ref().ok().and_then(|c| c.query.tables.first().cloned()).unwrap_or_default();
+        let out = checked.and_then(|c| self.execute_checked(&c.query)).and_then(|e| run(e.frame));
         self.audit("query", &source, fp, out.as_ref().map(|(_, n)| Some(*n)).map_err(|e| e.code), start);
         out.map(|(t, _)| t)
     }

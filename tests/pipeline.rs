@@ -122,6 +122,52 @@ fn result_cache_hits_on_equivalent_sql_and_misses_on_changes() {
     assert_eq!(stats.schema.bytes, schema_json, "{:?}", stats.schema);
 }
 
+/// A result-cache hit reuses the chart, insights and narration made from the same rows with
+/// the same row cap and question, and reports so in each stage's metadata; the answer equals
+/// one computed afresh (cache bypass); a different row cap or an injected fault computes again.
+#[test]
+fn cache_hits_reuse_the_answer_made_from_the_same_rows() {
+    let rt = runtime(RuntimeOptions::default());
+    let hits = |out: &AnalyzeResult| -> Vec<(&str, Option<bool>)> {
+        out.metadata.iter().filter(|m| ["sql", "chart", "insights", "narration"].contains(&m.stage)).map(|m| (m.stage, m.cache_hit)).collect()
+    };
+    let answer = |out: &AnalyzeResult| serde_json::to_value((&out.chart, &out.chart_spec, &out.insights, &out.narration, &out.warnings)).unwrap();
+    let steps = |out: &AnalyzeResult| -> Vec<(String, String, String)> {
+        out.progress.iter().map(|e| (e.stage.to_string(), e.status.to_string(), e.message.clone())).collect()
+    };
+    let first = analyze(&rt, req(BY_REGION)).0.unwrap();
+    assert_eq!(hits(&first), vec![("sql", Some(false)), ("chart", None), ("insights", None), ("narration", None)]);
+    let hit = analyze(&rt, req(BY_REGION)).0.unwrap();
+    assert_eq!(hit.cache.result, "hit");
+    assert_eq!(hits(&hit), vec![("sql", Some(true)), ("chart", Some(true)), ("insights", Some(true)), ("narration", Some(true))]);
+    assert_eq!(answer(&hit), answer(&first));
+    assert!(!hit.insights.is_empty() && hit.chart.is_some() && hit.narration.is_some());
+    assert_eq!(steps(&hit), steps(&first));
+    let mut fresh = req(BY_REGION);
+    fresh.options.cache = CacheMode::Bypass;
+    assert_eq!(answer(&analyze(&rt, fresh).0.unwrap()), answer(&hit));
+
+    // another row cap: made again from the rows it keeps
+    let mut capped = req(BY_REGION);
+    capped.options.max_rows = Some(2);
+    let two = analyze(&rt, capped.clone()).0.unwrap();
+    assert_eq!((two.cache.result, two.data.row_count), ("hit", 2));
+    assert_eq!(hits(&two)[1..], [("chart", None), ("insights", None), ("narration", None)]);
+    assert_ne!(answer(&two), answer(&hit));
+    let again = analyze(&rt, capped).0.unwrap();
+    assert_eq!(hits(&again)[1..], [("chart", Some(true)), ("insights", Some(true)), ("narration", Some(true))]);
+    assert_eq!(answer(&again), answer(&two));
+    assert!(again.warnings.iter().any(|w| w.code == "TRUNCATED"));
+
+    // an injected fault runs the stages (and fails one of them); nothing faulty is kept
+    let mut rec = Recorder { fail: Some(Stage::Insights), ..Default::default() };
+    let faulty = block_on(rt.analyze(req(BY_REGION), &mut rec)).unwrap();
+    assert!(faulty.insights.is_empty() && faulty.warnings.iter().any(|w| w.stage == "insights"));
+    let after = analyze(&rt, req(BY_REGION)).0.unwrap();
+    assert_eq!(answer(&after), answer(&first));
+    assert_eq!(rt.executions(), 2, "the bypass ran the engine; every other request was a hit");
+}
+
 #[test]
 fn ttls_follow_the_injected_clock() {
     let clock = Rc::new(ManualClock::new(1_000_000.0));

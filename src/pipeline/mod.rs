@@ -21,6 +21,7 @@
 
 pub mod flight;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use polars::prelude::DataFrame;
@@ -44,7 +45,37 @@ use flight::yield_now;
 pub struct Computed {
     pub frame: DataFrame,
     pub transformations: Vec<Transformation>,
+    /// The chart, insights and narration last made from this frame (see [`Answer`]).
+    answer: RefCell<Option<Rc<Answer>>>,
 }
+
+impl Computed {
+    pub fn new(frame: DataFrame, transformations: Vec<Transformation>) -> Self {
+        Computed { frame, transformations, answer: RefCell::new(None) }
+    }
+}
+
+/// What stages 6–8 made from a result, kept with the cached result so that a result-cache hit
+/// asking for the same presentation (row cap, question, intent) reuses it: those stages are pure
+/// functions of the rows and these inputs. Kept only for small results (the charts of
+/// aggregates), so that the cache's memory stays what the frames take.
+#[derive(Debug)]
+struct Answer {
+    key: AnswerKey,
+    chart: ChartOutput,
+    insights: Vec<Insight>,
+    narration: String,
+}
+
+#[derive(Debug, PartialEq)]
+struct AnswerKey {
+    max_rows: usize,
+    title: Option<String>,
+    intent: Option<Intent>,
+}
+
+/// Largest result (rows × columns) whose answer is kept with it.
+const ANSWER_MEMO_CELLS: usize = 5_000;
 
 /// `cache` option of a request.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -350,6 +381,53 @@ fn shape(t: &RowTable) -> [usize; 2] {
     [t.row_count, t.columns.len()]
 }
 
+/// Stage 8: the summary of `table` and its insights.
+fn narrate_stage(run: &mut Run<'_>, table: &RowTable, insights: &[Insight], intent: Option<&Intent>) -> Option<String> {
+    if table.row_count == 0 {
+        run.skipped(Stage::Narration, "No rows to describe");
+        return None;
+    }
+    let t = Instant::now();
+    run.started(Stage::Narration, "Writing a summary");
+    let narrated = match run.hooks.fault(Stage::Narration) {
+        Some(e) => Err(e),
+        None => insight::narrate(table, insights, intent),
+    };
+    match narrated {
+        Ok(text) => {
+            run.meta(Stage::Narration, "summary".into(), None, None, ms_since(t), None, Vec::new());
+            run.done(Stage::Narration, "Summary written".into(), Value::Null);
+            Some(text)
+        }
+        Err(e) => {
+            run.failed(Stage::Narration, &e);
+            run.warnings.push(Warning { stage: "narration", code: e.code.as_str().into(), message: e.message.clone() });
+            None
+        }
+    }
+}
+
+/// Stages 6–8 on a result-cache hit whose answer was kept: the same events, metadata and
+/// warnings as when they ran, each stage marked as served from the cache.
+fn reuse_answer(run: &mut Run<'_>, table: &RowTable, a: &Answer) {
+    let mut t = Instant::now();
+    run.started(Stage::Chart, "Choosing a chart");
+    run.started(Stage::Insights, "Looking for insights");
+    let kind = a.chart.spec.get("type").and_then(Value::as_str).unwrap_or("table").to_string();
+    run.meta(Stage::Chart, format!("chart: {kind}"), Some(shape(table)), None, ms_since(t), Some(true), a.chart.transformations.clone());
+    for w in &a.chart.warnings {
+        run.warnings.push(Warning { stage: "chart", code: w.code.into(), message: w.message.clone() });
+    }
+    run.done(Stage::Chart, format!("Chart: {kind}"), json!({"type": kind, "cacheHit": true}));
+    t = Instant::now();
+    run.meta(Stage::Insights, "statistics".into(), Some(shape(table)), None, ms_since(t), Some(true), Vec::new());
+    run.done(Stage::Insights, format!("{} insights", a.insights.len()), json!({"cacheHit": true}));
+    t = Instant::now();
+    run.started(Stage::Narration, "Writing a summary");
+    run.meta(Stage::Narration, "summary".into(), None, None, ms_since(t), Some(true), Vec::new());
+    run.done(Stage::Narration, "Summary written".into(), json!({"cacheHit": true}));
+}
+
 impl Runtime {
     /// Runs the ten stages for `req`, reporting progress through `hooks`.
     pub async fn analyze(&self, req: AnalyzeRequest, hooks: &mut dyn Hooks) -> Result<AnalyzeResult> {
@@ -402,10 +480,10 @@ impl Runtime {
             return self.clarification_result(run, &plan, c, schema_hit, t);
         }
         let sql_text = plan.sql.clone();
-        let checked = sql::check(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
-        let fp = sql::fingerprint(&checked.statement);
+        let (memo, remembered) = self.checked_sql(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
+        let (checked, fp) = (&memo.query, memo.fingerprint.clone());
         *fingerprint = Some(fp.clone());
-        run.meta(Stage::Sql, "parse + read-only guard + fingerprint".into(), None, None, ms_since(t), None, Vec::new());
+        run.meta(Stage::Sql, "parse + read-only guard + fingerprint".into(), None, None, ms_since(t), Some(remembered), Vec::new());
         run.done(Stage::Sql, "The SQL is a read-only query".into(), json!({"fingerprint": fp, "tables": checked.tables, "mapping": plan.detail}));
         run.checkpoint()?;
 
@@ -414,7 +492,7 @@ impl Runtime {
         run.started(Stage::Execute, "Running the query");
         let executed = {
             let sink = ExecSink(std::cell::RefCell::new(&mut *run));
-            self.execute_shared(&checked, plan.intent.as_ref(), fp, req.options.cache, &sink).await
+            self.execute_shared(checked, plan.intent.as_ref(), fp, req.options.cache, &sink).await
         };
         let (computed, result_cache, route) = executed.inspect_err(|e| run.failed(Stage::Execute, e))?;
         let out_shape = [computed.frame.height(), computed.frame.width()];
@@ -445,73 +523,24 @@ impl Runtime {
 
         // 6 ∥ 7. chart and insights
         let title = req.question.clone();
-        let (chart_out, insights) = if table.row_count == 0 {
-            run.skipped(Stage::Chart, "No rows to chart");
-            run.skipped(Stage::Insights, "No rows to analyse");
-            (None, Vec::new())
+        let answer_key = AnswerKey { max_rows, title: title.clone(), intent: plan.intent.clone() };
+        let faults = [Stage::Chart, Stage::Insights, Stage::Narration].iter().any(|s| run.hooks.fault(*s).is_some());
+        let memo = if faults || table.row_count == 0 { None } else { computed.answer.borrow().clone().filter(|a| a.key == answer_key) };
+        let (chart_out, insights, narration) = if let Some(a) = memo {
+            reuse_answer(run, &table, &a);
+            (Some(a.chart.clone()), a.insights.clone(), Some(a.narration.clone()))
         } else {
-            run.started(Stage::Chart, "Choosing a chart");
-            run.started(Stage::Insights, "Looking for insights");
-            let (chart_fault, insight_fault) = (run.hooks.fault(Stage::Chart), run.hooks.fault(Stage::Insights));
-            let chart_task = async {
-                yield_now().await;
-                let t = Instant::now();
-                let res = match chart_fault {
-                    Some(e) => Err(e),
-                    None => chart::build(&table, title.as_deref(), plan.intent.as_ref()),
-                };
-                (res, ms_since(t))
-            };
-            let insight_task = async {
-                yield_now().await;
-                let t = Instant::now();
-                let res = match insight_fault {
-                    Some(e) => Err(e),
-                    None => insight::find_in(&table, plan.intent.as_ref(), truncated),
-                };
-                (res, ms_since(t))
-            };
-            let ((chart_res, chart_ms), (insight_res, insight_ms)) = futures_util::future::join(chart_task, insight_task).await;
-            let chart_out = self.finish_chart(run, &table, chart_res, chart_ms);
-            let insights = match insight_res {
-                Ok(list) => {
-                    run.meta(Stage::Insights, "statistics".into(), Some(shape(&table)), None, insight_ms, None, Vec::new());
-                    run.done(Stage::Insights, format!("{} insights", list.len()), Value::Null);
-                    list
-                }
-                Err(e) => {
-                    run.failed(Stage::Insights, &e);
-                    run.warnings.push(Warning { stage: "insights", code: e.code.as_str().into(), message: e.message.clone() });
-                    Vec::new()
-                }
-            };
-            (chart_out, insights)
-        };
-        run.checkpoint()?;
-
-        // 8. narration
-        let narration = if table.row_count == 0 {
-            run.skipped(Stage::Narration, "No rows to describe");
-            None
-        } else {
-            let t = Instant::now();
-            run.started(Stage::Narration, "Writing a summary");
-            let narrated = match run.hooks.fault(Stage::Narration) {
-                Some(e) => Err(e),
-                None => insight::narrate(&table, &insights, plan.intent.as_ref()),
-            };
-            match narrated {
-                Ok(text) => {
-                    run.meta(Stage::Narration, "summary".into(), None, None, ms_since(t), None, Vec::new());
-                    run.done(Stage::Narration, "Summary written".into(), Value::Null);
-                    Some(text)
-                }
-                Err(e) => {
-                    run.failed(Stage::Narration, &e);
-                    run.warnings.push(Warning { stage: "narration", code: e.code.as_str().into(), message: e.message.clone() });
-                    None
-                }
+            let (chart_out, insights) = self.chart_and_insights(run, &table, title.as_deref(), plan.intent.as_ref(), truncated).await;
+            run.checkpoint()?;
+            let narration = narrate_stage(run, &table, &insights, plan.intent.as_ref());
+            // kept only when every stage succeeded (a failure's warning is not replayed)
+            let insights_failed = run.warnings.iter().any(|w| w.stage == "insights");
+            let memorable = !faults && !insights_failed && table.row_count.saturating_mul(table.columns.len()) <= ANSWER_MEMO_CELLS;
+            if let (Some(chart), Some(narration), true) = (&chart_out, &narration, memorable) {
+                let answer = Answer { key: answer_key, chart: chart.clone(), insights: insights.clone(), narration: narration.clone() };
+                *computed.answer.borrow_mut() = Some(Rc::new(answer));
             }
+            (chart_out, insights, narration)
         };
 
         // 9. combine, 10. complete
@@ -542,6 +571,52 @@ impl Runtime {
             engine: run.engine,
             elapsed_ms,
         })
+    }
+
+    /// Stages 6 ∥ 7: the chart and the insights of `table`.
+    async fn chart_and_insights(&self, run: &mut Run<'_>, table: &RowTable, title: Option<&str>, intent: Option<&Intent>, truncated: bool) -> (Option<ChartOutput>, Vec<Insight>) {
+        if table.row_count == 0 {
+            run.skipped(Stage::Chart, "No rows to chart");
+            run.skipped(Stage::Insights, "No rows to analyse");
+            (None, Vec::new())
+        } else {
+            run.started(Stage::Chart, "Choosing a chart");
+            run.started(Stage::Insights, "Looking for insights");
+            let (chart_fault, insight_fault) = (run.hooks.fault(Stage::Chart), run.hooks.fault(Stage::Insights));
+            let chart_task = async {
+                yield_now().await;
+                let t = Instant::now();
+                let res = match chart_fault {
+                    Some(e) => Err(e),
+                    None => chart::build(table, title, intent),
+                };
+                (res, ms_since(t))
+            };
+            let insight_task = async {
+                yield_now().await;
+                let t = Instant::now();
+                let res = match insight_fault {
+                    Some(e) => Err(e),
+                    None => insight::find_in(table, intent, truncated),
+                };
+                (res, ms_since(t))
+            };
+            let ((chart_res, chart_ms), (insight_res, insight_ms)) = futures_util::future::join(chart_task, insight_task).await;
+            let chart_out = self.finish_chart(run, table, chart_res, chart_ms);
+            let insights = match insight_res {
+                Ok(list) => {
+                    run.meta(Stage::Insights, "statistics".into(), Some(shape(table)), None, insight_ms, None, Vec::new());
+                    run.done(Stage::Insights, format!("{} insights", list.len()), Value::Null);
+                    list
+                }
+                Err(e) => {
+                    run.failed(Stage::Insights, &e);
+                    run.warnings.push(Warning { stage: "insights", code: e.code.as_str().into(), message: e.message.clone() });
+                    Vec::new()
+                }
+            };
+            (chart_out, insights)
+        }
     }
 
     fn finish_chart(&self, run: &mut Run<'_>, table: &RowTable, res: Result<ChartOutput>, ms: f64) -> Option<ChartOutput> {
@@ -688,7 +763,7 @@ impl Runtime {
             obs.progress(None, format!("Route: {} ({})", planned.chosen, planned.engine), json!({"route": planned}));
         }
         let (result, route) = match self.run_route(plan, checked, intent, obs).await {
-            Ok((e, route)) => (Ok(Rc::new(Computed { frame: e.frame, transformations: e.transformations })), route),
+            Ok((e, route)) => (Ok(Rc::new(Computed::new(e.frame, e.transformations))), route),
             Err(e) => (Err(e), planned),
         };
         if let (Ok(c), true) = (&result, mode != CacheMode::Bypass) {
