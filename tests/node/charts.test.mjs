@@ -123,6 +123,14 @@ describe('gallery through the built package', () => {
       }
       const res = await rt.analyze({ source: c.source, sql: c.sql, options: { maxRows: 100_000 } });
       assert.equal(res.chartSpec?.type, c.chart, `chartSpec ${JSON.stringify(res.chartSpec)}`);
+      // a result-cache hit gives the same answer; a small result's chart, insights and narration
+      // are reused rather than made again, and the metadata says so
+      const again = await rt.analyze({ source: c.source, sql: c.sql, options: { maxRows: 100_000 } });
+      assert.equal(again.cache.result, 'hit');
+      for (const k of ['chart', 'chartSpec', 'insights', 'narration', 'warnings']) assert.deepEqual(again[k], res[k], `cache hit: ${k}`);
+      const small = res.data.rowCount * res.data.columns.length <= 5000;
+      const reused = again.metadata.filter((m) => ['chart', 'insights', 'narration'].includes(m.stage)).map((m) => m.cacheHit);
+      assert.deepEqual(reused, small ? [true, true, true] : [null, null, null], `${res.data.rowCount} rows`);
       const chartWarnings = res.warnings.filter((w) => w.stage === 'chart').map((w) => w.code);
       if (c.warning) {
         assert.ok(chartWarnings.includes(c.warning), `expected ${c.warning}, got ${JSON.stringify(res.warnings)}`);
