@@ -381,6 +381,40 @@ fn shape(t: &RowTable) -> [usize; 2] {
     [t.row_count, t.columns.len()]
 }
 
+/// `detail` of a stage's done event, marked when the stage was served from the cache.
+fn with_hit(detail: Value, hit: bool) -> Value {
+    match (hit, detail) {
+        (false, d) => d,
+        (true, Value::Object(mut m)) => {
+            m.insert("cacheHit".into(), Value::Bool(true));
+            Value::Object(m)
+        }
+        (true, _) => json!({"cacheHit": true}),
+    }
+}
+
+/// Stage 6 done: its metadata, warnings and event (`hit`: the chart was kept from before).
+fn chart_done(run: &mut Run<'_>, table: &RowTable, c: &ChartOutput, ms: f64, hit: bool) {
+    let kind = c.spec.get("type").and_then(Value::as_str).unwrap_or("table").to_string();
+    run.meta(Stage::Chart, format!("chart: {kind}"), Some(shape(table)), None, ms, hit.then_some(true), c.transformations.clone());
+    for w in &c.warnings {
+        run.warnings.push(Warning { stage: "chart", code: w.code.into(), message: w.message.clone() });
+    }
+    run.done(Stage::Chart, format!("Chart: {kind}"), with_hit(json!({"type": kind}), hit));
+}
+
+/// Stage 7 done.
+fn insights_done(run: &mut Run<'_>, table: &RowTable, insights: &[Insight], ms: f64, hit: bool) {
+    run.meta(Stage::Insights, "statistics".into(), Some(shape(table)), None, ms, hit.then_some(true), Vec::new());
+    run.done(Stage::Insights, format!("{} insights", insights.len()), with_hit(Value::Null, hit));
+}
+
+/// Stage 8 done.
+fn narration_done(run: &mut Run<'_>, ms: f64, hit: bool) {
+    run.meta(Stage::Narration, "summary".into(), None, None, ms, hit.then_some(true), Vec::new());
+    run.done(Stage::Narration, "Summary written".into(), with_hit(Value::Null, hit));
+}
+
 /// Stage 8: the summary of `table` and its insights.
 fn narrate_stage(run: &mut Run<'_>, table: &RowTable, insights: &[Insight], intent: Option<&Intent>) -> Option<String> {
     if table.row_count == 0 {
@@ -395,8 +429,7 @@ fn narrate_stage(run: &mut Run<'_>, table: &RowTable, insights: &[Insight], inte
     };
     match narrated {
         Ok(text) => {
-            run.meta(Stage::Narration, "summary".into(), None, None, ms_since(t), None, Vec::new());
-            run.done(Stage::Narration, "Summary written".into(), Value::Null);
+            narration_done(run, ms_since(t), false);
             Some(text)
         }
         Err(e) => {
@@ -410,22 +443,15 @@ fn narrate_stage(run: &mut Run<'_>, table: &RowTable, insights: &[Insight], inte
 /// Stages 6–8 on a result-cache hit whose answer was kept: the same events, metadata and
 /// warnings as when they ran, each stage marked as served from the cache.
 fn reuse_answer(run: &mut Run<'_>, table: &RowTable, a: &Answer) {
-    let mut t = Instant::now();
+    let t = Instant::now();
     run.started(Stage::Chart, "Choosing a chart");
     run.started(Stage::Insights, "Looking for insights");
-    let kind = a.chart.spec.get("type").and_then(Value::as_str).unwrap_or("table").to_string();
-    run.meta(Stage::Chart, format!("chart: {kind}"), Some(shape(table)), None, ms_since(t), Some(true), a.chart.transformations.clone());
-    for w in &a.chart.warnings {
-        run.warnings.push(Warning { stage: "chart", code: w.code.into(), message: w.message.clone() });
-    }
-    run.done(Stage::Chart, format!("Chart: {kind}"), json!({"type": kind, "cacheHit": true}));
-    t = Instant::now();
-    run.meta(Stage::Insights, "statistics".into(), Some(shape(table)), None, ms_since(t), Some(true), Vec::new());
-    run.done(Stage::Insights, format!("{} insights", a.insights.len()), json!({"cacheHit": true}));
-    t = Instant::now();
+    chart_done(run, table, &a.chart, ms_since(t), true);
+    let t = Instant::now();
+    insights_done(run, table, &a.insights, ms_since(t), true);
+    let t = Instant::now();
     run.started(Stage::Narration, "Writing a summary");
-    run.meta(Stage::Narration, "summary".into(), None, None, ms_since(t), Some(true), Vec::new());
-    run.done(Stage::Narration, "Summary written".into(), json!({"cacheHit": true}));
+    narration_done(run, ms_since(t), true);
 }
 
 impl Runtime {
@@ -480,8 +506,8 @@ impl Runtime {
             return self.clarification_result(run, &plan, c, schema_hit, t);
         }
         let sql_text = plan.sql.clone();
-        let (memo, remembered) = self.checked_sql(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
-        let (checked, fp) = (&memo.query, memo.fingerprint.clone());
+        let (sql_checked, remembered) = self.checked_sql(&sql_text).inspect_err(|e| run.failed(Stage::Sql, e))?;
+        let (checked, fp) = (&sql_checked.query, sql_checked.fingerprint.clone());
         *fingerprint = Some(fp.clone());
         run.meta(Stage::Sql, "parse + read-only guard + fingerprint".into(), None, None, ms_since(t), Some(remembered), Vec::new());
         run.done(Stage::Sql, "The SQL is a read-only query".into(), json!({"fingerprint": fp, "tables": checked.tables, "mapping": plan.detail}));
@@ -605,8 +631,7 @@ impl Runtime {
             let chart_out = self.finish_chart(run, table, chart_res, chart_ms);
             let insights = match insight_res {
                 Ok(list) => {
-                    run.meta(Stage::Insights, "statistics".into(), Some(shape(table)), None, insight_ms, None, Vec::new());
-                    run.done(Stage::Insights, format!("{} insights", list.len()), Value::Null);
+                    insights_done(run, table, &list, insight_ms, false);
                     list
                 }
                 Err(e) => {
@@ -622,12 +647,7 @@ impl Runtime {
     fn finish_chart(&self, run: &mut Run<'_>, table: &RowTable, res: Result<ChartOutput>, ms: f64) -> Option<ChartOutput> {
         match res {
             Ok(c) => {
-                let kind = c.spec.get("type").and_then(Value::as_str).unwrap_or("table").to_string();
-                run.meta(Stage::Chart, format!("chart: {kind}"), Some(shape(table)), None, ms, None, c.transformations.clone());
-                for w in &c.warnings {
-                    run.warnings.push(Warning { stage: "chart", code: w.code.into(), message: w.message.clone() });
-                }
-                run.done(Stage::Chart, format!("Chart: {kind}"), json!({"type": kind}));
+                chart_done(run, table, &c, ms, false);
                 Some(c)
             }
             Err(e) => {
